@@ -1,0 +1,121 @@
+// The pipeline language's syntax tree. Every node carries the position it was written at, so
+// every later error (binding, options, types) can point at the user's text.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "columnar/types.h"
+#include "columnar/value.h"
+
+namespace sluice::sql {
+
+/// 1-based line and column (in bytes) of a token in the pipeline file.
+struct Location {
+  int line = 0;
+  int column = 0;
+};
+
+struct ParsedExpr;
+using ParsedExprPtr = std::unique_ptr<ParsedExpr>;
+
+enum class ExprKind {
+  kColumnRef,  // path: {"device", "os"} for device.os; first element may be a source name
+  kStar,       // SELECT *
+  kLiteral,    // literal: a Value (INT/BIGINT/DOUBLE/STRING/BOOLEAN/NULL, TIMESTAMP '...', DATE '...')
+  kInterval,   // INTERVAL '30' SECOND: literal holds BIGINT microseconds
+  kUnary,      // op: "-", "+", "NOT"; children[0]
+  kBinary,     // op: "+","-","*","/","%","=","<>","<","<=",">",">=","AND","OR","||"; children[0..1]
+  kIsNull,     // children[0]; negated = IS NOT NULL
+  kCast,       // children[0]; cast_type; try_cast for TRY_CAST
+  kFunction,   // name(args...): function_name, children = args
+  kCase,       // CASE [operand] WHEN .. THEN .. [ELSE ..] END: children = [operand?] whens/thens [else]
+};
+
+struct ParsedExpr {
+  ExprKind kind;
+  Location location;
+  std::vector<std::string> path;  // kColumnRef
+  std::optional<Value> literal;   // kLiteral, kInterval
+  std::string op;                 // kUnary, kBinary (upper-case for keywords)
+  std::string function_name;      // kFunction (as written)
+  TypeRef cast_type;              // kCast
+  bool negated = false;           // kIsNull
+  bool try_cast = false;          // kCast
+  bool case_has_operand = false;  // kCase
+  bool case_has_else = false;     // kCase
+  std::vector<ParsedExprPtr> children;
+  /// The exact source text of the expression (used to name unaliased output columns).
+  std::string text;
+};
+
+/// `'key' = 'value'` in a WITH list or a SET.
+struct OptionClause {
+  std::string key;
+  std::string value;
+  Location key_location;
+  Location value_location;
+};
+
+struct ColumnDef {
+  std::string name;
+  TypeRef type;
+  bool not_null = false;
+  Location location;
+};
+
+struct WatermarkDef {
+  std::string column;            // event-time column
+  int64_t delay_micros = 0;      // from `col - INTERVAL '30' SECOND`
+  Location location;
+};
+
+struct SetStmt {
+  OptionClause option;
+};
+
+struct CreateSourceStmt {
+  std::string name;
+  Location name_location;
+  std::vector<ColumnDef> columns;  // may be empty when the connector knows its schema
+  std::optional<WatermarkDef> watermark;
+  std::vector<OptionClause> options;
+};
+
+struct CreateSinkStmt {
+  std::string name;
+  Location name_location;
+  std::vector<OptionClause> options;
+};
+
+struct SelectItem {
+  ParsedExprPtr expr;
+  std::string alias;  // empty if none
+  Location alias_location;
+};
+
+struct InsertStmt {
+  std::string sink;
+  Location sink_location;
+  std::vector<SelectItem> select_list;
+  std::string source;
+  Location source_location;
+  std::string source_alias;  // FROM clicks c
+  ParsedExprPtr where;       // null if none
+  Location location;         // of the INSERT keyword
+};
+
+using Statement = std::variant<SetStmt, CreateSourceStmt, CreateSinkStmt, InsertStmt>;
+
+/// A whole pipeline file.
+struct Script {
+  std::string file_name;  // as given on the command line, for error messages
+  std::string text;       // the full text, for carets under errors
+  std::vector<Statement> statements;
+};
+
+}  // namespace sluice::sql

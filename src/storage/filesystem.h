@@ -1,0 +1,71 @@
+// FileSystem: the one interface the checkpoint log and the file sinks write through. Local files
+// today; S3 later (same conformance tests). Paths are plain strings; `file://` prefixes are
+// accepted by the local implementation.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace sluice {
+
+struct FileInfo {
+  std::string path;  // full path
+  int64_t size = 0;
+  bool is_directory = false;
+};
+
+/// A file being written that nobody can see under its final name until Publish().
+class StagedWriter {
+ public:
+  virtual ~StagedWriter() = default;
+  virtual Status Append(std::string_view bytes) = 0;
+  virtual int64_t bytes_written() const = 0;
+  /// Makes the file visible under its final path atomically (local: fsync + rename). Replaces a
+  /// file already there.
+  virtual Status Publish() = 0;
+  /// Drops the staged bytes.
+  virtual Status Abort() = 0;
+};
+
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+
+  /// Writes the whole file, replacing it atomically (write elsewhere, then rename).
+  virtual Status Put(const std::string& path, std::string_view bytes) = 0;
+  /// Creates the file with these bytes only if it does not exist yet; AlreadyExists otherwise.
+  /// Atomic: concurrent creators cannot both succeed, and readers never see partial content.
+  virtual Status AtomicCreate(const std::string& path, std::string_view bytes) = 0;
+  virtual Result<std::string> Get(const std::string& path) = 0;
+  virtual Result<bool> Exists(const std::string& path) = 0;
+  /// Entries directly under `dir` (not recursive), sorted by path. NotFound if `dir` is missing.
+  virtual Result<std::vector<FileInfo>> List(const std::string& dir) = 0;
+  /// Every file (not directory) under `dir`, recursively, sorted by path; empty if `dir` is missing.
+  virtual Result<std::vector<FileInfo>> ListRecursive(const std::string& dir) = 0;
+  /// Removes a file, or a directory and everything in it. OK if it does not exist.
+  virtual Status Remove(const std::string& path) = 0;
+  /// Renames (local) or copies then removes (object stores). Replaces `to` if it exists.
+  virtual Status Rename(const std::string& from, const std::string& to) = 0;
+  virtual Status CreateDirectories(const std::string& dir) = 0;
+  /// A writer for `final_path`, staged at `staging_path` until Publish().
+  virtual Result<std::unique_ptr<StagedWriter>> OpenStaged(const std::string& staging_path,
+                                                           const std::string& final_path) = 0;
+};
+
+/// The local file system (POSIX). Directories are created as needed by writes.
+std::shared_ptr<FileSystem> LocalFileSystem();
+
+/// Picks the file system for a path or URI: plain paths and file:// are local; other schemes
+/// are a Config error naming the supported ones.
+Result<std::shared_ptr<FileSystem>> FileSystemForPath(const std::string& path_or_uri);
+/// Strips "file://" from a local URI.
+std::string LocalPath(const std::string& path_or_uri);
+/// Joins path segments with single '/'.
+std::string JoinPath(std::string_view a, std::string_view b);
+
+}  // namespace sluice
