@@ -30,10 +30,10 @@
   SLUICE_ASSERT_OK_AND_ASSIGN_IMPL(SLUICE_CONCAT(_test_result_, __LINE__), lhs, rexpr)
 
 /// Asserts that `expr` fails with `code` and a message containing `substring`.
-#define ASSERT_RAISES(code, substring, expr)                                         \
+#define ASSERT_RAISES(status_code, substring, expr)                                   \
   do {                                                                               \
     ::sluice::Status _s = ::sluice::internal::GenericToStatus((expr));               \
-    ASSERT_EQ(_s.code(), ::sluice::StatusCode::code) << _s.ToString();               \
+    ASSERT_EQ(_s.code(), ::sluice::StatusCode::status_code) << _s.ToString();        \
     ASSERT_NE(_s.message().find(substring), std::string::npos) << _s.ToString();     \
   } while (false)
 
