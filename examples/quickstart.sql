@@ -15,7 +15,7 @@ CREATE SOURCE clicks WITH (
   'partitions' = '2'
 );
 
-CREATE SINK purchases WITH ('connector' = 'console', 'numRows' = '5');
+CREATE SINK purchases WITH ('connector' = 'console', 'numRows' = '5', 'truncate' = 'false');
 
 CREATE SINK events_lake WITH (
   'connector' = 'files',

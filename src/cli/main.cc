@@ -1,1 +1,172 @@
-int main() { return 0; }
+// `sluice`: run, check, connectors, version. CLI11 parses the command line; its exceptions stop
+// at this edge.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/connectors_doc.h"
+#include "common/fault_point.h"
+#include "common/logging.h"
+#include "common/strings.h"
+#include "connectors/connector.h"
+#include "runtime/planner.h"
+#include "runtime/runner.h"
+#include "runtime/signals.h"
+#include "runtime/stop_token.h"
+#include "sql/diagnostics.h"
+#include "sql/parser.h"
+
+#ifndef SLUICE_VERSION
+#define SLUICE_VERSION "0.0.0"
+#endif
+
+namespace sluice {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitRunFailed = 1;
+constexpr int kExitUsage = 2;
+
+struct Overrides {
+  std::vector<std::string> raw;  // key=value
+
+  Result<std::vector<RawOption>> Parse() const {
+    std::vector<RawOption> options;
+    for (const auto& item : raw) {
+      size_t eq = item.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        return Status::Config("--set expects key=value, got '{}'", item);
+      }
+      options.push_back({std::string(Trim(item.substr(0, eq))), item.substr(eq + 1)});
+    }
+    return options;
+  }
+};
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read '{}': {}", path, std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Parses and plans; prints diagnostics to stderr. Returns nullopt (after printing) on errors.
+std::optional<Pipeline> Plan(const std::string& file, const Overrides& overrides,
+                             const ConnectorRegistry& registry) {
+  auto text = ReadFile(file);
+  if (!text.ok()) {
+    std::cerr << "sluice: " << text.status().message() << "\n";
+    return std::nullopt;
+  }
+  auto raw = overrides.Parse();
+  if (!raw.ok()) {
+    std::cerr << "sluice: " << raw.status().message() << "\n";
+    return std::nullopt;
+  }
+  sql::Diagnostics diagnostics(file, *text);
+  auto script = sql::ParseScript(file, *text, &diagnostics);
+  std::optional<Pipeline> pipeline;
+  if (script) pipeline = PlanPipeline(*script, registry, *raw, &diagnostics);
+  if (diagnostics.has_errors() || !pipeline) {
+    std::cerr << diagnostics.Format();
+    size_t count = diagnostics.items().size();
+    std::cerr << count << (count == 1 ? " error" : " errors") << " in " << file << "\n";
+    return std::nullopt;
+  }
+  for (const auto& warning : pipeline->warnings) std::cerr << warning << "\n";
+  return pipeline;
+}
+
+int Run(const std::string& file, const Overrides& overrides, const std::string& progress_path) {
+  ConnectorRegistry registry = ConnectorRegistry::Builtin();
+  auto pipeline = Plan(file, overrides, registry);
+  if (!pipeline) return kExitUsage;
+  static StopToken stop;  // outlives the signal handlers
+  InstallStopSignalHandlers(&stop);
+  RunOptions options;
+  options.progress_path = progress_path;
+  options.stop = &stop;
+  Status status = RunPipeline(*pipeline, options);
+  if (!status.ok()) {
+    SLUICE_LOG_ERROR("{}", status.ToString());
+    return status.code() == StatusCode::kConfig || status.code() == StatusCode::kPlan
+               ? kExitUsage
+               : kExitRunFailed;
+  }
+  return kExitOk;
+}
+
+int Check(const std::string& file, const Overrides& overrides) {
+  ConnectorRegistry registry = ConnectorRegistry::Builtin();
+  auto pipeline = Plan(file, overrides, registry);
+  if (!pipeline) return kExitUsage;
+  std::cout << pipeline->Explain();
+  std::cout << file << ": OK\n";
+  return kExitOk;
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{"Sluice: streaming ETL in one binary. A pipeline is a .sql file.", "sluice"};
+  app.require_subcommand(1);
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+      ->capture_default_str();
+
+  std::string file;
+  Overrides overrides;
+  std::string progress_path;
+
+  auto* run = app.add_subcommand("run", "Run a pipeline until its sources end or it is stopped");
+  run->add_option("FILE", file, "the pipeline file (.sql)")->required();
+  run->add_option("--set", overrides.raw,
+                  "override a SET of the file: --set trigger=once (repeatable)")
+      ->take_all()
+      ->allow_extra_args(false);
+  run->add_option("--progress", progress_path,
+                  "append one JSON progress record per batch to this file");
+
+  auto* check = app.add_subcommand(
+      "check", "Parse, bind and validate a pipeline; print the plan or every error (exit 2)");
+  check->add_option("FILE", file, "the pipeline file (.sql)")->required();
+  check->add_option("--set", overrides.raw, "override a SET of the file (repeatable)")
+      ->allow_extra_args(false);
+
+  bool markdown = false;
+  auto* connectors = app.add_subcommand("connectors", "List every connector and its options");
+  connectors->add_flag("--markdown", markdown, "print the reference as Markdown (docs/connectors.md)");
+
+  auto* version = app.add_subcommand("version", "Print the version");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  }
+  InitLogging();
+  SetLogLevel(log_level);
+  InitFaultPointsFromEnv();
+
+  if (*run) return Run(file, overrides, progress_path);
+  if (*check) return Check(file, overrides);
+  if (*connectors) {
+    ConnectorRegistry registry = ConnectorRegistry::Builtin();
+    std::cout << (markdown ? ConnectorsMarkdown(registry) : ConnectorsText(registry));
+    return kExitOk;
+  }
+  if (*version) {
+    std::cout << "sluice " << SLUICE_VERSION << "\n";
+    return kExitOk;
+  }
+  return kExitUsage;
+}
+
+}  // namespace
+}  // namespace sluice
+
+int main(int argc, char** argv) { return sluice::Main(argc, argv); }

@@ -1,4 +1,5 @@
-// Buffers: 64-byte aligned, immutable once shared (Buffer), growable while building (BufferBuilder).
+// Buffers: 64-byte aligned, immutable once shared (Buffer), growable while building
+// (BufferBuilder).
 #pragma once
 
 #include <cstdint>
@@ -10,7 +11,9 @@ namespace sluice {
 /// An immutable, 64-byte-aligned byte region. Columns share buffers; slices never copy them.
 class Buffer {
  public:
-  Buffer(uint8_t* data, int64_t size, int64_t capacity) : data_(data), size_(size), capacity_(capacity) {}
+  /// Takes ownership of `data`, which must come from std::aligned_alloc (freed with std::free).
+  Buffer(uint8_t* data, int64_t size, int64_t capacity)
+      : data_(data), size_(size), capacity_(capacity) {}
   ~Buffer();
   Buffer(const Buffer&) = delete;
   Buffer& operator=(const Buffer&) = delete;
@@ -27,11 +30,19 @@ class Buffer {
   static std::shared_ptr<Buffer> AllocateZeroed(int64_t size);
   /// A copy of `size` bytes from `data`.
   static std::shared_ptr<Buffer> CopyOf(const void* data, int64_t size);
+  /// Wraps memory this process does not own (e.g. an imported Arrow array) without copying. The
+  /// memory is never freed by the Buffer; `owner` is kept alive until the Buffer is destroyed, so
+  /// its destructor can release the memory (alignment is whatever the producer gave).
+  static std::shared_ptr<Buffer> WrapForeign(const void* data, int64_t size,
+                                             std::shared_ptr<const void> owner);
+  /// True if the memory is foreign (see WrapForeign).
+  bool is_foreign() const { return owner_ != nullptr; }
 
  private:
   uint8_t* data_;
   int64_t size_;
   int64_t capacity_;
+  std::shared_ptr<const void> owner_;  // set for foreign memory: then data_ is not ours to free
 };
 
 using BufferRef = std::shared_ptr<const Buffer>;
@@ -80,7 +91,9 @@ class BufferBuilder {
 
 namespace bit_util {
 inline bool GetBit(const uint8_t* bits, int64_t i) { return (bits[i >> 3] >> (i & 7)) & 1; }
-inline void SetBit(uint8_t* bits, int64_t i) { bits[i >> 3] |= static_cast<uint8_t>(1u << (i & 7)); }
+inline void SetBit(uint8_t* bits, int64_t i) {
+  bits[i >> 3] |= static_cast<uint8_t>(1u << (i & 7));
+}
 inline void ClearBit(uint8_t* bits, int64_t i) {
   bits[i >> 3] &= static_cast<uint8_t>(~(1u << (i & 7)));
 }
@@ -88,6 +101,12 @@ inline void SetBitTo(uint8_t* bits, int64_t i, bool v) { v ? SetBit(bits, i) : C
 inline int64_t BytesForBits(int64_t bits) { return (bits + 7) / 8; }
 /// Number of set bits in [offset, offset + length).
 int64_t CountSetBits(const uint8_t* bits, int64_t offset, int64_t length);
+/// Copies bits [src_offset, src_offset + length) of `src` to [dst_offset, ...) of `dst`; other
+/// bits of `dst` are left unchanged.
+void CopyBitmap(const uint8_t* src, int64_t src_offset, int64_t length, uint8_t* dst,
+                int64_t dst_offset);
+/// Sets bits [offset, offset + length) to `value`.
+void SetBitsTo(uint8_t* bits, int64_t offset, int64_t length, bool value);
 }  // namespace bit_util
 
 }  // namespace sluice

@@ -34,7 +34,16 @@ class ColumnBuilder {
   virtual ColumnRef Finish() = 0;
 
  protected:
-  void AppendValidity(bool valid);
+  /// Records one row's validity and counts the row. The bitmap exists only once a NULL was seen.
+  void AppendValidity(bool valid) {
+    if (!has_validity_ && valid) {
+      ++length_;
+      return;
+    }
+    AppendValiditySlow(valid);
+  }
+  void AppendValiditySlow(bool valid);
+  /// The validity bitmap (nullptr if no NULL was appended); resets length, nulls and bitmap.
   BufferRef FinishValidity();
   virtual void AppendEmptyValue() = 0;  // the placeholder stored under a NULL
 
@@ -55,7 +64,7 @@ class BooleanBuilder final : public ColumnBuilder {
   ColumnRef Finish() override;
 
  protected:
-  void AppendEmptyValue() override { Append(false), --length_; }
+  void AppendEmptyValue() override;
 
  private:
   BufferBuilder values_;
@@ -121,6 +130,7 @@ class StructBuilder final : public ColumnBuilder {
   ColumnBuilder* child(int index) { return children_[static_cast<size_t>(index)].get(); }
   int num_children() const { return static_cast<int>(children_.size()); }
   void Append();
+  void Reserve(int64_t additional_rows) override;
   void AppendNull() override;
   void AppendFrom(const Column& column, int64_t row) override;
   ColumnRef Finish() override;
@@ -139,6 +149,7 @@ class ListBuilder final : public ColumnBuilder {
   explicit ListBuilder(TypeRef type);
   ColumnBuilder* values() { return values_.get(); }
   void Append();
+  void Reserve(int64_t additional_rows) override;
   void AppendFrom(const Column& column, int64_t row) override;
   ColumnRef Finish() override;
 

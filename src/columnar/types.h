@@ -57,6 +57,8 @@ class DataType {
 
   /// Index of a STRUCT field by name, case-insensitive; -1 if absent.
   int FieldIndex(std::string_view name) const;
+  /// Deep: same id, STRUCT field names (exact) and types, ARRAY element type. Struct field
+  /// nullability is not compared (it is a constraint; Schema::Equals compares it at top level).
   bool Equals(const DataType& other) const;
   /// "BOOLEAN", "INT", "BIGINT", "DOUBLE", "STRING", "TIMESTAMP", "DATE",
   /// "STRUCT<os: STRING, browser: STRING>", "ARRAY<STRING>".
@@ -86,8 +88,9 @@ TypeRef DateType();
 TypeRef StructType(std::vector<Field> fields);
 TypeRef ListType(TypeRef value_type);
 
-/// Parses a SQL type name: BOOLEAN/BOOL, INT/INTEGER, BIGINT/LONG, DOUBLE/FLOAT8, STRING/VARCHAR/TEXT,
-/// TIMESTAMP, DATE (nested types are parsed by the SQL parser). Case-insensitive.
+/// Parses a SQL type name: BOOLEAN/BOOL, INT/INTEGER, BIGINT/LONG, DOUBLE/FLOAT8,
+/// STRING/VARCHAR/TEXT, TIMESTAMP, DATE (nested types are parsed by the SQL parser).
+/// Case-insensitive.
 std::optional<TypeRef> PrimitiveTypeFromName(std::string_view name);
 
 /// An ordered list of fields: the type of a Batch.

@@ -41,13 +41,14 @@ class Value {
 
   /// A column of `length` copies of this value.
   ColumnRef ToColumn(int64_t length) const;
-  /// SQL display text: NULL, true, 42, 1.5, abc, 2024-05-01 12:00:00, {os: ios, browser: x}, [1, 2].
+  /// SQL display text: NULL, true, 42, 1.5, 2.0, abc, 2024-05-01 12:00:00,
+  /// {os: ios, browser: x}, [1, 2].
   std::string ToString() const;
   bool operator==(const Value& other) const;
 
  private:
-  using Data = std::variant<std::monostate, bool, int32_t, int64_t, double, std::string,
-                            std::vector<Value>>;
+  using Data =
+      std::variant<std::monostate, bool, int32_t, int64_t, double, std::string, std::vector<Value>>;
   template <typename T>
   Value(TypeRef type, T v) : type_(std::move(type)), data_(std::move(v)) {}
 
@@ -55,8 +56,12 @@ class Value {
   Data data_;
 };
 
+/// A column of `type` holding `values` in order (each NULL or of `type`); for tests and literals.
+ColumnRef MakeColumn(const TypeRef& type, const std::vector<Value>& values);
+
 /// Appends the display text of one cell to `out` (same spelling as Value::ToString()).
-/// DOUBLE prints the shortest text that reads back to the same double ("1.5", "0.1", "1e+20").
+/// DOUBLE prints the shortest text that reads back to the same double ("1.5", "0.1", "1e+20"),
+/// with ".0" on integral values ("2.0"); non-finite values print NaN, Infinity, -Infinity.
 void AppendCellText(const Column& column, int64_t row, std::string& out);
 /// Appends one cell as JSON: null, true, 42, 1.5, "text", "2024-05-01T12:00:00Z" (ISO-8601),
 /// "2024-05-01", {"os":"ios"}, [1,2]. NaN and infinities are written as the strings "NaN",

@@ -6,6 +6,14 @@
 
 namespace sluice {
 
+void InitLogging() {
+  static bool done = false;
+  if (done) return;
+  done = true;
+  auto logger = spdlog::stderr_color_mt("sluice");
+  spdlog::set_default_logger(logger);
+}
+
 void SetLogLevel(std::string_view level) {
   auto parsed = spdlog::level::from_str(std::string(level));
   if (parsed == spdlog::level::off && level != "off") return;

@@ -7,6 +7,10 @@
 
 namespace sluice {
 
+/// Makes the process-wide logger write to stderr (stdout is for data: the console sink, check's
+/// plan). Idempotent.
+void InitLogging();
+
 /// Sets the level by name: trace, debug, info, warn, error, off. Unknown names keep the level.
 void SetLogLevel(std::string_view level);
 

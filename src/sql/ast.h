@@ -25,15 +25,18 @@ using ParsedExprPtr = std::unique_ptr<ParsedExpr>;
 
 enum class ExprKind {
   kColumnRef,  // path: {"device", "os"} for device.os; first element may be a source name
-  kStar,       // SELECT *
-  kLiteral,    // literal: a Value (INT/BIGINT/DOUBLE/STRING/BOOLEAN/NULL, TIMESTAMP '...', DATE '...')
-  kInterval,   // INTERVAL '30' SECOND: literal holds BIGINT microseconds
-  kUnary,      // op: "-", "+", "NOT"; children[0]
-  kBinary,     // op: "+","-","*","/","%","=","<>","<","<=",">",">=","AND","OR","||"; children[0..1]
-  kIsNull,     // children[0]; negated = IS NOT NULL
-  kCast,       // children[0]; cast_type; try_cast for TRY_CAST
-  kFunction,   // name(args...): function_name, children = args
-  kCase,       // CASE [operand] WHEN .. THEN .. [ELSE ..] END: children = [operand?] whens/thens [else]
+  kStar,       // SELECT * (path empty) or SELECT src.* / SELECT struct_col.* (path = prefix)
+  kLiteral,    // literal: a Value (INT/BIGINT/DOUBLE/STRING/BOOLEAN/NULL, TIMESTAMP '...', DATE
+             // '...'); the NULL keyword is a null Value whose type() is nullptr (typed by the
+             // binder)
+  kInterval,  // INTERVAL '30' SECOND: literal holds BIGINT microseconds
+  kUnary,     // op: "-", "+", "NOT"; children[0]. location: the operator.
+  kBinary,    // location: the operator; op:
+              // "+","-","*","/","%","=","<>","<","<=",">",">=","AND","OR","||"; children[0..1]
+  kIsNull,    // children[0]; negated = IS NOT NULL
+  kCast,      // children[0]; cast_type; try_cast for TRY_CAST
+  kFunction,  // name(args...): function_name, children = args
+  kCase,  // CASE [operand] WHEN .. THEN .. [ELSE ..] END: children = [operand?] whens/thens [else]
 };
 
 struct ParsedExpr {
@@ -69,8 +72,8 @@ struct ColumnDef {
 };
 
 struct WatermarkDef {
-  std::string column;            // event-time column
-  int64_t delay_micros = 0;      // from `col - INTERVAL '30' SECOND`
+  std::string column;        // event-time column
+  int64_t delay_micros = 0;  // from `col - INTERVAL '30' SECOND`
   Location location;
 };
 

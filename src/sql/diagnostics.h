@@ -28,9 +28,11 @@ class Diagnostics {
   const std::vector<Diagnostic>& items() const { return items_; }
 
   /// Every error, formatted:
-  ///   pipeline.sql:3:27: error: unknown column 'prcie' (did you mean 'price'?)
-  ///     INSERT INTO out SELECT prcie FROM clicks;
-  ///                            ^
+  ///   pipeline.sql:3:24: error: unknown column 'prcie' (did you mean 'price'?)
+  ///   INSERT INTO out SELECT prcie FROM clicks;
+  ///                          ^
+  /// Columns are 1-based bytes; the caret line copies tabs from the source line so the caret
+  /// lines up, and counts a multi-byte UTF-8 character as one column of padding.
   std::string Format() const;
   /// A Plan status whose message is Format().
   Status ToStatus() const;

@@ -12,7 +12,8 @@ namespace sluice::sql {
 
 /// Parses a whole pipeline file. On syntax errors, reports each to `diagnostics` (recovering at
 /// the next ';' to find more) and returns std::nullopt.
-std::optional<Script> ParseScript(std::string file_name, std::string text, Diagnostics* diagnostics);
+std::optional<Script> ParseScript(std::string file_name, std::string text,
+                                  Diagnostics* diagnostics);
 
 /// Parses one expression (tests, --set values, test-file literals).
 std::optional<ParsedExprPtr> ParseExpression(std::string_view text, Diagnostics* diagnostics);

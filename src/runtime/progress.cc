@@ -1,0 +1,107 @@
+#include "runtime/progress.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "common/logging.h"
+#include "common/time_util.h"
+
+namespace sluice {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json OffsetsJson(const OffsetMap& offsets) {
+  Json json = Json::object();
+  for (const auto& [partition, offset] : offsets) json[partition] = offset;
+  return json;
+}
+
+/// Rates are rounded to 0.1 so records stay short and stable.
+double Round1(double value) { return static_cast<double>(static_cast<int64_t>(value * 10)) / 10; }
+
+}  // namespace
+
+std::string QueryProgress::ToJson() const {
+  Json json;
+  json["id"] = id;
+  json["runId"] = run_id;
+  json["name"] = name;
+  json["timestamp"] = FormatTimestampIso(timestamp_micros);
+  json["batchId"] = batch_id;
+  json["numInputRows"] = num_input_rows;
+  json["inputRowsPerSecond"] = Round1(input_rows_per_second);
+  json["processedRowsPerSecond"] = Round1(processed_rows_per_second);
+  json["durationMs"] =
+      Json{{"latestOffset", latest_offset_ms},   {"walCommit", wal_commit_ms},
+           {"getBatch", get_batch_ms},           {"addBatch", add_batch_ms},
+           {"commitOffsets", commit_offsets_ms}, {"triggerExecution", trigger_execution_ms}};
+  Json source_list = Json::array();
+  for (const auto& source : sources) {
+    Json item;
+    item["description"] = source.description;
+    item["startOffset"] = OffsetsJson(source.start_offset);
+    item["endOffset"] = OffsetsJson(source.end_offset);
+    item["latestOffset"] = OffsetsJson(source.latest_offset);
+    item["numInputRows"] = source.num_input_rows;
+    item["inputRowsPerSecond"] = Round1(source.input_rows_per_second);
+    item["processedRowsPerSecond"] = Round1(source.processed_rows_per_second);
+    source_list.push_back(std::move(item));
+  }
+  json["sources"] = std::move(source_list);
+  json["sink"] = Json{{"description", sink_description}, {"numOutputRows", num_output_rows}};
+  json["numOutputRows"] = num_output_rows;
+  json["filesWritten"] = files_written;
+  json["bytesWritten"] = bytes_written;
+  if (replayed) json["replayed"] = true;
+  return json.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string QueryProgress::Summary() const {
+  return fmt::format(
+      "query '{}' batch {}{}: {} rows in, {} rows out in {} ms ({:.0f} rows/s), {} files, {} bytes",
+      name, batch_id, replayed ? " (replayed)" : "", num_input_rows, num_output_rows,
+      trigger_execution_ms, processed_rows_per_second, files_written, bytes_written);
+}
+
+Result<std::unique_ptr<ProgressReporter>> ProgressReporter::Open(const std::string& path) {
+  std::FILE* file = nullptr;
+  if (!path.empty()) {
+    std::error_code ec;
+    auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    file = std::fopen(path.c_str(), "a");
+    if (file == nullptr) {
+      return Status::IOError("cannot open progress file '{}': {}", path, std::strerror(errno));
+    }
+  }
+  return std::unique_ptr<ProgressReporter>(new ProgressReporter(file, path));
+}
+
+ProgressReporter::~ProgressReporter() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+Status ProgressReporter::Report(const QueryProgress& progress) {
+  SLUICE_LOG_INFO("{}", progress.Summary());
+  std::lock_guard lock(mutex_);
+  latest_[progress.name] = progress;
+  if (file_ == nullptr) return Status::OK();
+  std::string line = progress.ToJson();
+  line.push_back('\n');
+  if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fflush(file_) != 0) {
+    return Status::IOError("cannot write progress file '{}': {}", path_, std::strerror(errno));
+  }
+  return Status::OK();
+}
+
+std::map<std::string, QueryProgress> ProgressReporter::Latest() const {
+  std::lock_guard lock(mutex_);
+  return latest_;
+}
+
+}  // namespace sluice

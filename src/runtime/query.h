@@ -1,0 +1,86 @@
+// StreamingQuery: the micro-batch loop of one INSERT, with exactly-once checkpoints.
+//
+// Per batch N: plan the end offsets -> write offsets/N (the WAL) -> read [start, end) of every
+// partition -> transform -> sink Write(N) -> sink Commit(N) -> write commits/N -> advise the
+// source -> progress record. On start, a batch logged in offsets/ without a commits/ entry is
+// replayed first with exactly the logged ranges and timestamp.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "runtime/checkpoint.h"
+#include "runtime/planner.h"
+#include "runtime/progress.h"
+#include "runtime/stop_token.h"
+#include "storage/filesystem.h"
+
+namespace sluice {
+
+/// How a query runs (the plan says what it runs).
+struct QueryOptions {
+  Clock* clock = nullptr;  // nullptr = SystemClock()
+  /// A stop is requested when any of these is set.
+  std::vector<const StopToken*> stop_tokens;
+  /// A file whose appearance stops the query gracefully (checked between batches and about
+  /// every 100 ms while waiting). Empty = none.
+  std::string stop_marker_path;
+  /// nullptr = log only.
+  ProgressReporter* progress = nullptr;
+  /// Overrides the plan's checkpoint folder (the runner passes a temporary one).
+  std::string checkpoint_dir;
+  /// nullptr = FileSystemForPath(checkpoint folder).
+  std::shared_ptr<FileSystem> fs;
+  /// When waiting with nothing new under processingTime=0, poll the source this often.
+  int64_t idle_poll_micros = 100000;
+};
+
+class StreamingQuery {
+ public:
+  StreamingQuery(QueryPlan plan, QueryOptions options);
+
+  /// Runs until the trigger says the query is done, a stop is requested (the batch in flight
+  /// finishes and commits first), or a batch fails (the error, with context
+  /// "query '<name>' batch N").
+  Status Run();
+
+  const std::string& name() const { return plan_.name; }
+  /// Batches that ran to their commit in this run (replays included).
+  int64_t batches_completed() const { return batches_completed_.load(); }
+
+ private:
+  Status Start();
+  Status Loop();
+  /// `force` checks the stop marker now rather than at most every 100 ms.
+  bool StopRequested(bool force);
+  /// Runs batch `entry` (its offsets already logged when `replay`).
+  Status RunBatch(const OffsetsEntry& entry, bool replay, int64_t previous_start_micros,
+                  const OffsetMap& latest, int64_t latest_offset_ms);
+  Status ExecuteBatch(const OffsetsEntry& entry, bool replay, QueryProgress* progress);
+  /// Where a partition starts when `position` does not have it yet (its initial offset).
+  Result<int64_t> StartOf(const OffsetMap& position, const std::string& partition);
+
+  QueryPlan plan_;
+  QueryOptions options_;
+  Clock* clock_;
+  std::shared_ptr<FileSystem> fs_;
+  std::string checkpoint_dir_;
+  std::unique_ptr<CheckpointLog> log_;
+  CheckpointMetadata metadata_;
+  std::string run_id_;
+  std::unique_ptr<Source> source_;
+  std::unique_ptr<Sink> sink_;
+  std::shared_ptr<FileSystem> marker_fs_;
+  int64_t last_marker_check_steady_micros_ = -1;
+  bool marker_seen_ = false;
+  OffsetMap initial_offsets_;
+  bool have_initial_offsets_ = false;
+  std::atomic<int64_t> batches_completed_{0};
+};
+
+}  // namespace sluice
