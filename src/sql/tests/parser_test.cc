@@ -369,12 +369,14 @@ TEST(ParserTest, DeepNestingIsAnErrorNotACrash) {
   std::string deep = std::string(100000, '(') + "1";
   Diagnostics diagnostics("e", deep);
   EXPECT_FALSE(ParseExpression(deep, &diagnostics));
-  EXPECT_EQ(Errors(diagnostics), std::vector<std::string>{"1:200: expression nested too deeply"});
-  std::string nots;
-  for (int i = 0; i < 10000; ++i) nots += "NOT -";
-  Diagnostics more("e", nots);
-  EXPECT_FALSE(ParseExpression(nots + "1", &more));
-  EXPECT_EQ(more.items().at(0).message, "expression nested too deeply");
+  EXPECT_EQ(Errors(diagnostics), std::vector<std::string>{"1:201: expression nested too deeply"});
+  for (std::string prefix : {"NOT ", "- ", "+"}) {
+    std::string text;
+    for (int i = 0; i < 10000; ++i) text += prefix;
+    Diagnostics more("e", text);
+    EXPECT_FALSE(ParseExpression(text + "1", &more));
+    EXPECT_EQ(more.items().at(0).message, "expression nested too deeply") << prefix;
+  }
   EXPECT_EQ(DumpExpr(std::string(150, '(') + "1" + std::string(150, ')')), "1:INT");
 }
 
