@@ -23,16 +23,17 @@ struct Location {
 struct ParsedExpr;
 using ParsedExprPtr = std::unique_ptr<ParsedExpr>;
 
+/// Expression node kinds. Unary and binary operators are located at their operator token; all
+/// other nodes at their first token.
 enum class ExprKind {
   kColumnRef,  // path: {"device", "os"} for device.os; first element may be a source name
-  kStar,       // SELECT * (path empty) or SELECT src.* / SELECT struct_col.* (path = prefix)
-  kLiteral,    // literal: a Value (INT/BIGINT/DOUBLE/STRING/BOOLEAN/NULL, TIMESTAMP '...', DATE
-             // '...'); the NULL keyword is a null Value whose type() is nullptr (typed by the
-             // binder)
+  kStar,       // SELECT * (path empty), src.* or struct_col.* (path = the prefix)
+  /// literal: a Value (INT/BIGINT/DOUBLE/STRING/BOOLEAN, TIMESTAMP '...', DATE '...'); the NULL
+  /// keyword is a null Value whose type() is nullptr (the binder gives it a type).
+  kLiteral,
   kInterval,  // INTERVAL '30' SECOND: literal holds BIGINT microseconds
-  kUnary,     // op: "-", "+", "NOT"; children[0]. location: the operator.
-  kBinary,    // location: the operator; op:
-              // "+","-","*","/","%","=","<>","<","<=",">",">=","AND","OR","||"; children[0..1]
+  kUnary,     // op: "-", "+", "NOT"; children[0]
+  kBinary,    // op: "+","-","*","/","%","=","<>","<","<=",">",">=","AND","OR","||"; children[0..1]
   kIsNull,    // children[0]; negated = IS NOT NULL
   kCast,      // children[0]; cast_type; try_cast for TRY_CAST
   kFunction,  // name(args...): function_name, children = args
