@@ -9,15 +9,19 @@ bash scripts/install-deps.sh
 
 jobs=$(nproc)
 
-echo "=== release build"
+echo "=== [${SECONDS}s] release build"
 cmake --preset release >/dev/null
 cmake --build --preset release -j"$jobs"
-echo "=== release tests"
+echo "=== [${SECONDS}s] release tests"
 ctest --preset release -j"$jobs"
 
-echo "=== asan+ubsan build (unit tests)"
+echo "=== [${SECONDS}s] asan+ubsan build (unit tests)"
 cmake --preset asan >/dev/null
 cmake --build --preset asan -j"$jobs"
-echo "=== asan+ubsan unit tests"
+echo "=== [${SECONDS}s] asan+ubsan unit tests"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --preset asan -j"$jobs"
+
+echo "=== [${SECONDS}s] fuzz targets (libFuzzer, bounded time)"
+bash scripts/fuzz.sh 20
+echo "=== [${SECONDS}s] all tests passed"

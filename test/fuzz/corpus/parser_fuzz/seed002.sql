@@ -1,0 +1,4 @@
+CREATE SOURCE orders (id INT NOT NULL, name STRING, price DOUBLE, qty INT, paid BOOLEAN)
+  WITH ('connector' = 'memory');
+CREATE SINK out WITH ('connector' = 'memory');
+INSERT INTO out SELECT * FROM orders;

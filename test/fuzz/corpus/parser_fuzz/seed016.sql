@@ -1,0 +1,3 @@
+CREATE SOURCE clicks WITH ('connector' = 'datagen');
+CREATE SINK out WITH ('connector' = 'memory');
+INSERT INTO outt SELECT event_id FROM clicks;

@@ -1,0 +1,2 @@
+CREATE SOURCE clicks WITH ('connector' = 'datagen', 'numRows' = '10');
+CREATE SINK out WITH ('connector' = 'console');
