@@ -168,6 +168,12 @@ std::string CheckpointLog::CommitPath(int64_t batch_id) const {
 }
 std::string CheckpointLog::MetadataPath() const { return JoinPath(dir_, "metadata"); }
 
+Status CheckpointLog::RemoveTemporaries() {
+  RETURN_NOT_OK(sluice::RemoveTemporaries(*fs_, dir_));
+  RETURN_NOT_OK(sluice::RemoveTemporaries(*fs_, JoinPath(dir_, "offsets")));
+  return sluice::RemoveTemporaries(*fs_, JoinPath(dir_, "commits"));
+}
+
 Result<CheckpointMetadata> CheckpointLog::LoadOrCreateMetadata(const std::string& name,
                                                                int64_t now_micros) {
   const std::string path = MetadataPath();

@@ -69,6 +69,10 @@ class CheckpointLog {
 
   CheckpointLog(std::shared_ptr<FileSystem> fs, std::string dir);
 
+  /// Removes temporary files a crashed writer left in the folder, offsets/ and commits/. Called
+  /// once when the query starts (it is the folder's only writer).
+  Status RemoveTemporaries();
+
   /// Reads `metadata`, or creates it (with a new id) if absent.
   Result<CheckpointMetadata> LoadOrCreateMetadata(const std::string& name, int64_t now_micros);
 

@@ -71,6 +71,7 @@ Status StreamingQuery::Start() {
     ASSIGN_OR_RETURN(marker_fs_, FileSystemForPath(options_.stop_marker_path));
   }
   log_ = std::make_unique<CheckpointLog>(fs_, checkpoint_dir_);
+  RETURN_NOT_OK(log_->RemoveTemporaries());
   ASSIGN_OR_RETURN(metadata_, log_->LoadOrCreateMetadata(plan_.name, clock_->NowMicros()));
   run_id_ = NewUuid();
 

@@ -57,6 +57,11 @@ class FileSystem {
                                                            const std::string& final_path) = 0;
 };
 
+/// Removes the temporary files a crashed writer may have left in `dir` (local Put/AtomicCreate
+/// write ".<name>.tmp-<pid>-<n>" beside the target and rename it). Only for folders with a single
+/// writer, called when that writer starts. OK if `dir` does not exist.
+Status RemoveTemporaries(FileSystem& fs, const std::string& dir);
+
 /// The local file system (POSIX). Directories are created as needed by writes.
 std::shared_ptr<FileSystem> LocalFileSystem();
 

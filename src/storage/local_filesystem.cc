@@ -350,4 +350,16 @@ std::string JoinPath(std::string_view a, std::string_view b) {
   return out;
 }
 
+Status RemoveTemporaries(FileSystem& fs, const std::string& dir) {
+  auto entries = fs.List(dir);
+  if (!entries.ok()) return entries.status().IsNotFound() ? Status::OK() : entries.status();
+  for (const FileInfo& entry : *entries) {
+    std::string name = std::filesystem::path(entry.path).filename().string();
+    if (!entry.is_directory && name.starts_with('.') && name.find(".tmp-") != std::string::npos) {
+      RETURN_NOT_OK(fs.Remove(entry.path));
+    }
+  }
+  return Status::OK();
+}
+
 }  // namespace sluice

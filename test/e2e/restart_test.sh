@@ -93,6 +93,7 @@ node -e '
   const fs = require("fs");
   const files = [];
   for (const entry of fs.readdirSync("out/_sluice_log")) {
+    if (!/^[0-9]{20}$/.test(entry)) throw new Error("unexpected file in _sluice_log: " + entry);
     const log = JSON.parse(fs.readFileSync("out/_sluice_log/" + entry, "utf8"));
     for (const f of log.files) files.push(f.path);
   }

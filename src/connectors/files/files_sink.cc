@@ -161,7 +161,10 @@ class FilesSink final : public Sink {
         encoder_(*context_.schema, config_.data_columns),
         query_prefix_(context_.query_id.substr(0, 8)) {}
 
-  Status Open() override { return fs_->Remove(JoinPath(config_.path, kStagingDir)); }
+  Status Open() override {
+    RETURN_NOT_OK(RemoveTemporaries(*fs_, JoinPath(config_.path, kLogDir)));
+    return fs_->Remove(JoinPath(config_.path, kStagingDir));
+  }
 
   Status Write(int64_t batch_id, const Batch& batch) override {
     auto [it, inserted] = batches_.try_emplace(batch_id);

@@ -28,6 +28,20 @@ TEST(CheckpointTest, OffsetsRoundTrip) {
                   R"("sources":{"clicks":{"0":[10,20],"clicks-3":[5,5]}}})");
 }
 
+TEST(CheckpointTest, RemoveTemporariesAfterACrash) {
+  std::string dir = TempDir();
+  auto fs = LocalFileSystem();
+  CheckpointLog log(fs, dir);
+  ASSERT_OK(log.WriteOffsets(SampleOffsets(0)));
+  std::string stale = JoinPath(JoinPath(dir, "commits"), ".0.tmp-99-1");
+  ASSERT_OK(fs->Put(stale, "{\"half"));
+  ASSERT_OK(log.RemoveTemporaries());
+  ASSERT_OK_AND_ASSIGN(bool exists, fs->Exists(stale));
+  EXPECT_FALSE(exists);
+  ASSERT_OK_AND_ASSIGN(OffsetsEntry read, log.ReadOffsets(0));
+  EXPECT_EQ(read, SampleOffsets(0));
+}
+
 TEST(CheckpointTest, OffsetsWrittenOnce) {
   CheckpointLog log(LocalFileSystem(), TempDir());
   ASSERT_OK(log.WriteOffsets(SampleOffsets(3)));

@@ -226,6 +226,21 @@ TEST(LocalFileSystemTest, StagedWriterAppendsToExistingStagingFile) {
   EXPECT_EQ(got, "abcd");
 }
 
+TEST(LocalFileSystemTest, RemoveTemporariesLeavesOtherFiles) {
+  std::string root = TempDir();
+  auto fs = LocalFileSystem();
+  ASSERT_OK(fs->Put(JoinPath(root, "00000000000000000016"), "entry"));
+  ASSERT_OK(fs->Put(JoinPath(root, ".00000000000000000017.tmp-15895-22"), "half"));
+  ASSERT_OK(fs->Put(JoinPath(root, ".hidden"), "kept"));
+  ASSERT_OK(fs->CreateDirectories(JoinPath(root, ".dir.tmp-1-1")));
+  ASSERT_OK(RemoveTemporaries(*fs, root));
+  ASSERT_OK_AND_ASSIGN(auto entries, fs->List(root));
+  std::vector<std::string> names;
+  for (const auto& entry : entries) names.push_back(entry.path.substr(root.size() + 1));
+  EXPECT_EQ(names, (std::vector<std::string>{".dir.tmp-1-1", ".hidden", "00000000000000000016"}));
+  ASSERT_OK(RemoveTemporaries(*fs, JoinPath(root, "missing")));
+}
+
 TEST(LocalFileSystemTest, ErrorsCarryPathAndReason) {
   std::string root = TempDir();
   auto fs = LocalFileSystem();
