@@ -45,7 +45,8 @@ class FileSystem {
   virtual Result<bool> Exists(const std::string& path) = 0;
   /// Entries directly under `dir` (not recursive), sorted by path. NotFound if `dir` is missing.
   virtual Result<std::vector<FileInfo>> List(const std::string& dir) = 0;
-  /// Every file (not directory) under `dir`, recursively, sorted by path; empty if `dir` is missing.
+  /// Every file (not directory) under `dir`, recursively, sorted by path; empty if `dir` is
+  /// missing.
   virtual Result<std::vector<FileInfo>> ListRecursive(const std::string& dir) = 0;
   /// Removes a file, or a directory and everything in it. OK if it does not exist.
   virtual Status Remove(const std::string& path) = 0;

@@ -5,6 +5,7 @@
 // A replay of N after a crash anywhere before the log entry rewrites the same names with the same
 // bytes; once the entry exists, Commit(N) is a no-op.
 #include "connectors/files/files_sink.h"
+#include "connectors/files/files.h"
 
 #include <algorithm>
 #include <map>
@@ -459,19 +460,14 @@ std::vector<OptionSpec> FilesSinkOptions() {
 
 }  // namespace
 
-void RegisterFilesConnector(ConnectorRegistry& registry) {
-  ConnectorDef def;
-  def.name = "files";
-  def.description =
-      "Exactly-once JSON lines files in Hive-style partition folders, with a table log "
-      "(_sluice_log/); sink only for now.";
-  def.sink_options = FilesSinkOptions();
-  def.sink_requires_checkpoint = true;
-  def.validate_sink = [](const Schema& input, const OptionSet& options) -> Status {
+void DescribeFilesSink(ConnectorDef* def) {
+  def->sink_options = FilesSinkOptions();
+  def->sink_requires_checkpoint = true;
+  def->validate_sink = [](const Schema& input, const OptionSet& options) -> Status {
     RETURN_NOT_OK(MakeConfig(input, options));
     return FileSystemForPath(options.GetString("path")).status();
   };
-  def.create_sink = [](SinkContext context) -> Result<std::unique_ptr<Sink>> {
+  def->create_sink = [](SinkContext context) -> Result<std::unique_ptr<Sink>> {
     if (context.schema == nullptr) return Status::Internal("files sink created without a schema");
     if (context.query_id.empty()) return Status::Internal("files sink created without a query id");
     ASSIGN_OR_RETURN(FilesSinkConfig config, MakeConfig(*context.schema, context.options));
@@ -479,8 +475,6 @@ void RegisterFilesConnector(ConnectorRegistry& registry) {
     return std::unique_ptr<Sink>(
         std::make_unique<FilesSink>(std::move(context), std::move(config), std::move(fs)));
   };
-  Status status = registry.Register(std::move(def));
-  SLUICE_DCHECK(status.ok(), status.ToString());
 }
 
 }  // namespace sluice
