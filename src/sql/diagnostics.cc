@@ -22,6 +22,10 @@ std::string_view SourceLine(std::string_view text, int line) {
 std::string Diagnostics::Format() const {
   std::string out;
   for (const Diagnostic& item : items_) {
+    if (item.location.line <= 0) {  // not from the file (e.g. a --set override): no caret
+      out += file_name_ + ": error: " + item.message + "\n";
+      continue;
+    }
     out += file_name_ + ":" + std::to_string(item.location.line) + ":" +
            std::to_string(item.location.column) + ": error: " + item.message + "\n";
     std::string_view line = SourceLine(text_, item.location.line);
