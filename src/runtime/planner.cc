@@ -192,13 +192,19 @@ std::optional<Pipeline> PlanPipeline(const sql::Script& script, const ConnectorR
     settings.push_back(
         {override_option.key, override_option.value, kNoLocation, kNoLocation, true});
   }
-  for (const auto& option : settings) {
-    if (!EqualsIgnoreCase(Trim(option.key), kTriggerSetting)) continue;
-    auto trigger = ParseTrigger(option.value);
-    if (!trigger.ok()) {
-      diagnostics->Error(option.value_location,
-                         (option.from_override ? "--set " : "") + trigger.status().message());
+  // A bad trigger is reported here and dropped, so the other settings (checkpointLocation...)
+  // still apply and later checks do not report errors that follow from it.
+  for (auto it = settings.begin(); it != settings.end();) {
+    auto trigger = EqualsIgnoreCase(Trim(it->key), kTriggerSetting)
+                       ? ParseTrigger(it->value)
+                       : Result<Trigger>(Trigger{});
+    if (trigger.ok()) {
+      ++it;
+      continue;
     }
+    diagnostics->Error(it->value_location,
+                       (it->from_override ? "--set " : "") + trigger.status().message());
+    it = settings.erase(it);
   }
   auto setting_options = ValidateReporting(PipelineSettingSpecs(), settings, "the pipeline (SET)",
                                            kNoLocation, diagnostics);
