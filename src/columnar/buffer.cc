@@ -100,7 +100,7 @@ void BufferBuilder::AppendZeros(int64_t length) {
 void BufferBuilder::Resize(int64_t new_size) {
   if (new_size > size_) {
     AppendZeros(new_size - size_);
-  } else {
+  } else if (new_size < size_) {
     std::memset(data_ + new_size, 0, static_cast<size_t>(size_ - new_size));
     size_ = new_size;
   }
