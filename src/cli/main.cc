@@ -18,6 +18,7 @@
 #include "runtime/runner.h"
 #include "runtime/signals.h"
 #include "runtime/stop_token.h"
+#include "runtime/verify.h"
 #include "sql/diagnostics.h"
 #include "sql/parser.h"
 
@@ -111,6 +112,22 @@ int Check(const std::string& file, const Overrides& overrides) {
   return kExitOk;
 }
 
+// 0 when every path is consistent, 1 when one is not, 2 when a path is neither kind of folder.
+int VerifyPaths(const std::vector<std::string>& paths) {
+  int exit_code = kExitOk;
+  for (const auto& path : paths) {
+    auto report = Verify(path);
+    if (!report.ok()) {
+      std::cerr << "sluice: " << report.status().message() << "\n";
+      exit_code = kExitUsage;
+      continue;
+    }
+    std::cout << path << ": " << report->ToString();
+    if (!report->ok() && exit_code == kExitOk) exit_code = kExitRunFailed;
+  }
+  return exit_code;
+}
+
 int Main(int argc, char** argv) {
   CLI::App app{"Sluice: streaming ETL in one binary. A pipeline is a .sql file.", "sluice"};
   app.require_subcommand(1);
@@ -139,7 +156,16 @@ int Main(int argc, char** argv) {
 
   bool markdown = false;
   auto* connectors = app.add_subcommand("connectors", "List every connector and its options");
-  connectors->add_flag("--markdown", markdown, "print the reference as Markdown (docs/connectors.md)");
+  connectors->add_flag("--markdown", markdown,
+                       "print the reference as Markdown (docs/connectors.md)");
+
+  std::vector<std::string> verify_paths;
+  auto* verify = app.add_subcommand(
+      "verify",
+      "Check that an output folder's table log and files agree, or that a query checkpoint's "
+      "offsets are contiguous; exit 1 on any problem");
+  verify->add_option("PATH", verify_paths, "files sink output folders and/or query checkpoints")
+      ->required();
 
   auto* version = app.add_subcommand("version", "Print the version");
 
@@ -159,6 +185,7 @@ int Main(int argc, char** argv) {
     std::cout << (markdown ? ConnectorsMarkdown(registry) : ConnectorsText(registry));
     return kExitOk;
   }
+  if (*verify) return VerifyPaths(verify_paths);
   if (*version) {
     std::cout << "sluice " << SLUICE_VERSION << "\n";
     return kExitOk;

@@ -101,4 +101,8 @@ node -e '
 ' > files-in-log.txt
 diff -u files-in-log.txt files-on-disk.txt > /dev/null || fail "files on disk and in _sluice_log differ: $(diff files-in-log.txt files-on-disk.txt | head -5)"
 
+# sluice verify agrees: table log and files, and contiguous offsets in the checkpoint.
+"$SLUICE" verify out ckpt/lake > verify.txt || fail "sluice verify reported problems: $(cat verify.txt)"
+grep -q "table log: .* $ROWS rows" verify.txt || fail "verify did not count $ROWS rows: $(cat verify.txt)"
+
 echo "restart test: $ROWS rows exactly once after SIGTERM, SIGKILL, 6 fault points and a stop marker; $(wc -l < files-on-disk.txt) files"

@@ -1,0 +1,266 @@
+#include "runtime/verify.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "common/strings.h"
+#include "runtime/checkpoint.h"
+
+namespace sluice {
+
+namespace {
+
+constexpr std::string_view kLogDir = "_sluice_log";
+constexpr std::string_view kStagingDir = "_sluice_staging";
+
+bool IsDigits(std::string_view s, size_t length) {
+  return s.size() == length &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string BaseName(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// A path relative to `root` is visible to lake readers unless one of its parts starts with
+// '_' or '.' (Hive, Spark and Athena skip those).
+bool IsHiddenPart(std::string_view relative) {
+  for (const auto& part : Split(relative, '/')) {
+    if (!part.empty() && (part[0] == '_' || part[0] == '.')) return true;
+  }
+  return false;
+}
+
+Status VerifyTable(const std::string& root, FileSystem& fs, const RowCounter& count_rows,
+                   VerifyReport* report) {
+  report->kind = "table";
+  const std::string log_dir = JoinPath(root, kLogDir);
+  ASSIGN_OR_RETURN(auto entries, fs.List(log_dir));
+  std::set<std::string> listed;
+  int64_t batches = 0, files = 0, rows = 0, bytes = 0, rows_skipped = 0;
+  std::vector<int64_t> batch_ids;
+  for (const FileInfo& entry : entries) {
+    std::string name = BaseName(entry.path);
+    if (entry.is_directory || !IsDigits(name, 20)) {
+      report->problems.push_back(fmt::format("unexpected entry in {}/: '{}'", kLogDir, name));
+      continue;
+    }
+    ASSIGN_OR_RETURN(std::string text, fs.Get(entry.path));
+    auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (json.is_discarded() || !json.is_object() || !json.contains("files") ||
+        !json["files"].is_array() || !json.contains("batchId")) {
+      report->problems.push_back(fmt::format("{}/{}: not a table log entry", kLogDir, name));
+      continue;
+    }
+    ++batches;
+    int64_t batch_id = json["batchId"].is_number_integer() ? json["batchId"].get<int64_t>() : -1;
+    if (batch_id != *ParseInt64(name)) {
+      report->problems.push_back(
+          fmt::format("{}/{}: names batch {} inside", kLogDir, name, batch_id));
+    }
+    batch_ids.push_back(*ParseInt64(name));
+    for (const auto& file : json["files"]) {
+      if (!file.is_object() || !file.contains("path") || !file["path"].is_string()) {
+        report->problems.push_back(fmt::format("{}/{}: a file without a path", kLogDir, name));
+        continue;
+      }
+      const std::string relative = file["path"].get<std::string>();
+      const int64_t want_bytes = file.value("bytes", int64_t{-1});
+      const int64_t want_rows = file.value("rows", int64_t{-1});
+      if (!listed.insert(relative).second) {
+        report->problems.push_back(
+            fmt::format("'{}' is listed by two table log entries (batch {})", relative, batch_id));
+      }
+      ++files;
+      auto content = fs.Get(JoinPath(root, relative));
+      if (!content.ok()) {
+        report->problems.push_back(
+            fmt::format("batch {}: '{}' is listed but {}", batch_id, relative,
+                        content.status().IsNotFound() ? "missing" : content.status().message()));
+        continue;
+      }
+      const int64_t size = static_cast<int64_t>(content->size());
+      bytes += size;
+      if (size != want_bytes) {
+        report->problems.push_back(fmt::format("batch {}: '{}' has {} bytes, the log says {}",
+                                               batch_id, relative, size, want_bytes));
+      }
+      auto counted = count_rows(relative, *content);
+      if (!counted.ok()) {
+        ++rows_skipped;
+        continue;
+      }
+      rows += *counted;
+      if (*counted != want_rows) {
+        report->problems.push_back(fmt::format("batch {}: '{}' has {} rows, the log says {}",
+                                               batch_id, relative, *counted, want_rows));
+      }
+    }
+  }
+  std::sort(batch_ids.begin(), batch_ids.end());
+  report->checked.push_back(fmt::format(
+      "table log: {} batches{}, {} files, {} rows, {} bytes", batches,
+      batch_ids.empty() ? "" : fmt::format(" ({}..{})", batch_ids.front(), batch_ids.back()), files,
+      rows, bytes));
+  if (rows_skipped > 0) {
+    report->checked.push_back(fmt::format(
+        "row counts not checked for {} files (format not readable here)", rows_skipped));
+  }
+
+  ASSIGN_OR_RETURN(auto all, fs.ListRecursive(root));
+  int64_t visible = 0;
+  for (const FileInfo& file : all) {
+    std::string relative = file.path.substr(std::min(file.path.size(), root.size() + 1));
+    if (StartsWith(relative, std::string(kLogDir) + "/") ||
+        StartsWith(relative, std::string(kStagingDir) + "/")) {
+      continue;
+    }
+    if (EndsWith(relative, ".inprogress")) {
+      report->problems.push_back(
+          fmt::format("staged file outside {}/: '{}'", kStagingDir, relative));
+      continue;
+    }
+    if (IsHiddenPart(relative)) continue;
+    ++visible;
+    if (listed.count(relative) == 0) {
+      report->problems.push_back(
+          fmt::format("'{}' is visible to readers but no table log entry lists it", relative));
+    }
+  }
+  report->checked.push_back(fmt::format("visible data files: {}", visible));
+  return Status::OK();
+}
+
+Status VerifyCheckpoint(const std::string& root, std::shared_ptr<FileSystem> fs,
+                        VerifyReport* report) {
+  report->kind = "checkpoint";
+  CheckpointLog log(fs, root);
+  auto ids_in = [&](const char* subdir) -> Result<std::vector<int64_t>> {
+    std::vector<int64_t> ids;
+    auto entries = fs->List(JoinPath(root, subdir));
+    if (!entries.ok()) {
+      if (entries.status().IsNotFound()) return ids;
+      return entries.status();
+    }
+    for (const FileInfo& entry : *entries) {
+      std::string name = BaseName(entry.path);
+      if (auto id = ParseInt64(name); id && *id >= 0 && std::to_string(*id) == name) {
+        ids.push_back(*id);
+      } else if (!(StartsWith(name, ".") && name.find(".tmp-") != std::string::npos)) {
+        report->problems.push_back(fmt::format("unexpected entry in {}/: '{}'", subdir, name));
+      }
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  };
+  ASSIGN_OR_RETURN(std::vector<int64_t> offsets, ids_in("offsets"));
+  ASSIGN_OR_RETURN(std::vector<int64_t> commits, ids_in("commits"));
+  std::set<int64_t> offset_set(offsets.begin(), offsets.end());
+
+  for (size_t i = 1; i < offsets.size(); ++i) {
+    if (offsets[i] != offsets[i - 1] + 1) {
+      report->problems.push_back(fmt::format("offsets/: batches {} to {} are missing",
+                                             offsets[i - 1] + 1, offsets[i] - 1));
+    }
+  }
+  for (int64_t id : commits) {
+    if (offset_set.count(id) == 0 && (offsets.empty() || id >= offsets.front())) {
+      report->problems.push_back(fmt::format("commits/{} has no offsets/{}", id, id));
+    }
+  }
+  int64_t uncommitted = 0;
+  std::set<int64_t> commit_set(commits.begin(), commits.end());
+  for (int64_t id : offsets) {
+    if (commit_set.count(id) == 0) {
+      ++uncommitted;
+      if (id != offsets.back()) {
+        report->problems.push_back(fmt::format(
+            "offsets/{} has no commits/{} but later batches exist (only the newest batch may "
+            "be uncommitted)",
+            id, id));
+      }
+    }
+  }
+
+  // Contiguity per source partition.
+  std::map<std::string, std::map<std::string, int64_t>> next_start;  // source -> partition -> end
+  int64_t ranges = 0;
+  for (int64_t id : offsets) {
+    auto entry = log.ReadOffsets(id);
+    if (!entry.ok()) {
+      report->problems.push_back(entry.status().message());
+      continue;
+    }
+    if (entry->batch_id != id) {
+      report->problems.push_back(fmt::format("offsets/{} names batch {}", id, entry->batch_id));
+    }
+    for (const auto& [source, partitions] : entry->sources) {
+      for (const auto& [partition, range] : partitions) {
+        ++ranges;
+        if (range.first > range.second) {
+          report->problems.push_back(fmt::format("batch {}: {}[{}] range [{}, {}) is reversed", id,
+                                                 source, partition, range.first, range.second));
+        }
+        auto& last = next_start[source];
+        auto it = last.find(partition);
+        if (it != last.end() && it->second != range.first) {
+          report->problems.push_back(fmt::format(
+              "batch {}: {}[{}] starts at {} but the previous batch ended at {} ({})", id, source,
+              partition, range.first, it->second, range.first > it->second ? "gap" : "overlap"));
+        }
+        last[partition] = range.second;
+      }
+    }
+  }
+  report->checked.push_back(fmt::format(
+      "offsets: {} batches{}, {} partition ranges; commits: {}; uncommitted: {}", offsets.size(),
+      offsets.empty() ? "" : fmt::format(" ({}..{})", offsets.front(), offsets.back()), ranges,
+      commits.size(), uncommitted));
+  return Status::OK();
+}
+
+}  // namespace
+
+std::string VerifyReport::ToString() const {
+  std::string out = fmt::format("{}:\n", kind);
+  for (const auto& line : checked) out += "  " + line + "\n";
+  for (const auto& problem : problems) out += "  PROBLEM: " + problem + "\n";
+  out += ok() ? "OK\n"
+              : fmt::format("{} problem{}\n", problems.size(), problems.size() == 1 ? "" : "s");
+  return out;
+}
+
+Result<int64_t> CountRowsByFormat(const std::string& path, const std::string& bytes) {
+  if (EndsWith(path, ".json")) {
+    return static_cast<int64_t>(std::count(bytes.begin(), bytes.end(), '\n'));
+  }
+  return Status::NotFound("no row counter for '{}'", path);
+}
+
+Result<VerifyReport> Verify(const std::string& path, const RowCounter& count_rows) {
+  ASSIGN_OR_RETURN(std::shared_ptr<FileSystem> fs, FileSystemForPath(path));
+  std::string root = LocalPath(path);
+  while (root.size() > 1 && root.back() == '/') root.pop_back();
+  VerifyReport report;
+  ASSIGN_OR_RETURN(bool is_table, fs->Exists(JoinPath(root, kLogDir)));
+  if (is_table) {
+    RETURN_NOT_OK(VerifyTable(root, *fs, count_rows, &report));
+    return report;
+  }
+  ASSIGN_OR_RETURN(bool is_checkpoint, fs->Exists(JoinPath(root, "offsets")));
+  ASSIGN_OR_RETURN(bool has_metadata, fs->Exists(JoinPath(root, "metadata")));
+  if (is_checkpoint || has_metadata) {
+    RETURN_NOT_OK(VerifyCheckpoint(root, fs, &report));
+    return report;
+  }
+  return Status::Config(
+      "'{}' is neither a files sink output folder (no {}/) nor a query checkpoint (no offsets/)",
+      path, kLogDir);
+}
+
+}  // namespace sluice
