@@ -35,10 +35,13 @@ std::string DidYouMean(std::string_view name, const std::vector<std::string>& ca
 }
 
 /// Validates `options` against `specs`, reporting every failing option (not just the first):
-/// after each error the offending option is dropped and validation runs again.
+/// after each error the offending option is dropped and validation runs again. With
+/// `keep_valid`, the options that did validate are returned even after errors (pipeline settings:
+/// a bad key must not hide checkpointLocation and cause errors that only follow from it).
 std::optional<OptionSet> ValidateReporting(const std::vector<OptionSpec>& specs,
                                            std::vector<PlacedOption> options, std::string_view what,
-                                           Location fallback, sql::Diagnostics* diagnostics) {
+                                           Location fallback, sql::Diagnostics* diagnostics,
+                                           bool keep_valid = false) {
   bool had_error = false;
   while (true) {
     std::vector<RawOption> raw;
@@ -47,7 +50,7 @@ std::optional<OptionSet> ValidateReporting(const std::vector<OptionSpec>& specs,
     OptionError error;
     auto validated = ValidateOptions(specs, raw, what, &error);
     if (validated.ok()) {
-      if (had_error) return std::nullopt;
+      if (had_error && !keep_valid) return std::nullopt;
       return std::move(validated).MoveValueUnsafe();
     }
     had_error = true;
@@ -207,7 +210,7 @@ std::optional<Pipeline> PlanPipeline(const sql::Script& script, const ConnectorR
     it = settings.erase(it);
   }
   auto setting_options = ValidateReporting(PipelineSettingSpecs(), settings, "the pipeline (SET)",
-                                           kNoLocation, diagnostics);
+                                           kNoLocation, diagnostics, /*keep_valid=*/true);
   if (setting_options) {
     auto parsed = SettingsFromOptions(*setting_options);
     if (parsed.ok()) pipeline.settings = std::move(parsed).MoveValueUnsafe();

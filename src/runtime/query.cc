@@ -400,7 +400,7 @@ Status StreamingQuery::ExecuteBatch(const OffsetsEntry& entry, bool replay,
   RETURN_NOT_OK(log_->WriteCommit(commit));
   SLUICE_FAULT_POINT("runtime.after_commit_log");
   source_->Advise(EndsOf(ranges));
-  RETURN_NOT_OK(log_->Purge());
+  RETURN_NOT_OK(log_->Purge(options_.min_batches_to_retain));
   progress->commit_offsets_ms = ElapsedMs(commit_start);
   progress->trigger_execution_ms = ElapsedMs(trigger_start) + progress->latest_offset_ms;
   progress->processed_rows_per_second = Rate(

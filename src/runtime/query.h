@@ -30,6 +30,8 @@ struct QueryOptions {
   /// A file whose appearance stops the query gracefully (checked between batches and about
   /// every 100 ms while waiting). Empty = none.
   std::string stop_marker_path;
+  /// Checkpoint log entries kept (older ones purged after each commit).
+  int64_t min_batches_to_retain = CheckpointLog::kMinBatchesToRetain;
   /// nullptr = log only.
   ProgressReporter* progress = nullptr;
   /// Overrides the plan's checkpoint folder (the runner passes a temporary one).

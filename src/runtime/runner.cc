@@ -42,6 +42,7 @@ Status RunPipeline(const Pipeline& pipeline, const RunOptions& options) {
     query_options.clock = options.clock;
     query_options.stop_tokens = {options.stop, &stop_others};
     query_options.stop_marker_path = pipeline.settings.stop_marker_path;
+    query_options.min_batches_to_retain = pipeline.settings.min_batches_to_retain;
     query_options.progress = progress.get();
     query_options.checkpoint_dir = checkpoint_dirs[query_idx];
     threads.emplace_back([&, query_options = std::move(query_options), query_idx]() mutable {

@@ -83,6 +83,16 @@ const std::vector<OptionSpec>& PipelineSettingSpecs() {
         "A file whose appearance stops the pipeline gracefully after the batch in flight.";
     out.push_back(marker);
 
+    OptionSpec retain;
+    retain.name = std::string(kMinBatchesToRetainSetting);
+    retain.type = OptionType::kInt;
+    retain.default_value = "100";
+    retain.min_value = 1;
+    retain.description =
+        "Checkpoint log entries (offsets/N, commits/N) kept per query; older ones are purged "
+        "after each commit (Spark's minBatchesToRetain).";
+    out.push_back(retain);
+
     OptionSpec name;
     name.name = std::string(kPipelineNameSetting);
     name.description = "A name for the pipeline, used in logs.";
@@ -100,6 +110,9 @@ Result<PipelineSettings> SettingsFromOptions(const OptionSet& options) {
   settings.checkpoint_location = options.GetString(kCheckpointLocationSetting);
   settings.stop_marker_path = options.GetString(kStopMarkerPathSetting);
   settings.pipeline_name = options.GetString(kPipelineNameSetting);
+  if (options.Has(kMinBatchesToRetainSetting)) {
+    settings.min_batches_to_retain = options.GetInt(kMinBatchesToRetainSetting);
+  }
   return settings;
 }
 

@@ -37,6 +37,7 @@ inline constexpr std::string_view kTriggerSetting = "trigger";
 inline constexpr std::string_view kCheckpointLocationSetting = "checkpointLocation";
 inline constexpr std::string_view kStopMarkerPathSetting = "stopMarkerPath";
 inline constexpr std::string_view kPipelineNameSetting = "pipeline.name";
+inline constexpr std::string_view kMinBatchesToRetainSetting = "minBatchesToRetain";
 
 /// The spec of every pipeline setting allowed in SET (validated with ValidateOptions).
 const std::vector<OptionSpec>& PipelineSettingSpecs();
@@ -49,6 +50,8 @@ struct PipelineSettings {
   /// A file whose appearance stops the pipeline gracefully. Empty = none.
   std::string stop_marker_path;
   std::string pipeline_name;
+  /// Checkpoint log entries kept per query (Spark's spark.sql.streaming.minBatchesToRetain).
+  int64_t min_batches_to_retain = 100;
 };
 
 /// Reads settings from a validated OptionSet (PipelineSettingSpecs()).

@@ -19,6 +19,7 @@ ROWS=40000
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK"
 cat > run.sql <<SQL
 SET 'checkpointLocation' = 'ckpt';
+SET 'minBatchesToRetain' = '10';  -- purging must not break recovery or verify
 CREATE SOURCE clicks WITH (
   'connector' = 'datagen', 'seed' = '5', 'numRows' = '$ROWS', 'partitions' = '4',
   'rowsPerSecond' = '4000', 'maxRowsPerTrigger' = '800');
@@ -58,4 +59,5 @@ counts=$(duck "SELECT count(*), count(DISTINCT event_id) FROM read_json('out/**/
 [ "$counts" = "$ROWS|$ROWS" ] || fail "DuckDB counts (rows|distinct ids): $counts, expected $ROWS|$ROWS"
 [ -z "$(find out -name '*.inprogress' -not -path 'out/_sluice_staging/*')" ] || fail "staged files visible"
 "$SLUICE" verify out ckpt/lake > verify.txt || fail "sluice verify: $(cat verify.txt)"
+grep -q "offsets: 10 batches" verify.txt || fail "minBatchesToRetain=10 not honoured: $(cat verify.txt)"
 echo "crash loop: 7 fault points + $KILLS random SIGKILLs; $ROWS rows exactly once; verify OK"
