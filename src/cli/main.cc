@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/connectors_doc.h"
+#include "cli/gen.h"
 #include "common/fault_point.h"
 #include "common/logging.h"
 #include "common/strings.h"
@@ -167,6 +168,16 @@ int Main(int argc, char** argv) {
   verify->add_option("PATH", verify_paths, "files sink output folders and/or query checkpoints")
       ->required();
 
+  GenOptions gen_options;
+  auto* gen = app.add_subcommand(
+      "gen",
+      "Write the datagen clickstream as NDJSON (with ts_ms, epoch millis): a benchmark input");
+  gen->add_option("--rows", gen_options.rows, "events to write")->capture_default_str();
+  gen->add_option("--seed", gen_options.seed, "the same seed gives the same bytes")
+      ->capture_default_str();
+  gen->add_option("-o,--output", gen_options.output, "output file, - for stdout")
+      ->capture_default_str();
+
   auto* version = app.add_subcommand("version", "Print the version");
 
   try {
@@ -186,6 +197,14 @@ int Main(int argc, char** argv) {
     return kExitOk;
   }
   if (*verify) return VerifyPaths(verify_paths);
+  if (*gen) {
+    Status status = GenerateNdjson(gen_options);
+    if (!status.ok()) {
+      std::cerr << "sluice gen: " << status.message() << "\n";
+      return status.code() == StatusCode::kConfig ? kExitUsage : kExitRunFailed;
+    }
+    return kExitOk;
+  }
   if (*version) {
     std::cout << "sluice " << SLUICE_VERSION << "\n";
     return kExitOk;
