@@ -87,11 +87,13 @@ ProgressReporter::~ProgressReporter() {
 }
 
 Status ProgressReporter::Report(const QueryProgress& progress) {
+  // A readable summary, then the record itself (as Spark logs "Streaming query made progress").
+  std::string line = progress.ToJson();
   SLUICE_LOG_INFO("{}", progress.Summary());
+  SLUICE_LOG_INFO("query '{}' made progress: {}", progress.name, line);
   std::lock_guard lock(mutex_);
   latest_[progress.name] = progress;
   if (file_ == nullptr) return Status::OK();
-  std::string line = progress.ToJson();
   line.push_back('\n');
   if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fflush(file_) != 0) {
     return Status::IOError("cannot write progress file '{}': {}", path_, std::strerror(errno));
