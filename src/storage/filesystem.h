@@ -1,6 +1,6 @@
 // FileSystem: the one interface the checkpoint log and the file sinks write through. Local files
-// today; S3 later (same conformance tests). Paths are plain strings; `file://` prefixes are
-// accepted by the local implementation.
+// and S3 (storage/s3/), both passing the same conformance tests. Paths are plain strings:
+// local paths or `file://` URIs, and `s3://bucket/key` (FileSystemForPath picks the right one).
 #pragma once
 
 #include <cstdint>
@@ -17,6 +17,14 @@ struct FileInfo {
   std::string path;  // full path
   int64_t size = 0;
   bool is_directory = false;
+};
+
+/// An upload that was started and neither published nor aborted (object stores: an open
+/// multipart upload; it costs storage and shows nowhere until completed or aborted).
+struct OpenUpload {
+  std::string path;       // the final path it would publish
+  std::string upload_id;  // the store's id
+  std::string initiated;  // ISO-8601 as the store reports it, may be empty
 };
 
 /// A file being written that nobody can see under its final name until Publish().
@@ -56,6 +64,19 @@ class FileSystem {
   /// A writer for `final_path`, staged at `staging_path` until Publish().
   virtual Result<std::unique_ptr<StagedWriter>> OpenStaged(const std::string& staging_path,
                                                            const std::string& final_path) = 0;
+
+  /// Uploads under `dir` that are still open (S3: ListMultipartUploads; empty on stores that
+  /// cannot list them, such as s3rver, and on local files, where a staged file is a file).
+  virtual Result<std::vector<OpenUpload>> ListOpenUploads(const std::string& dir) {
+    (void)dir;
+    return std::vector<OpenUpload>{};
+  }
+  /// Aborts every open upload under `dir` that the store can list. Only for a prefix with a
+  /// single writer, called when that writer starts (like RemoveTemporaries). Local: no-op.
+  virtual Status AbortOpenUploads(const std::string& dir) {
+    (void)dir;
+    return Status::OK();
+  }
 };
 
 /// Removes the temporary files a crashed writer may have left in `dir` (local Put/AtomicCreate
@@ -66,7 +87,8 @@ Status RemoveTemporaries(FileSystem& fs, const std::string& dir);
 /// The local file system (POSIX). Directories are created as needed by writes.
 std::shared_ptr<FileSystem> LocalFileSystem();
 
-/// Picks the file system for a path or URI: plain paths and file:// are local; other schemes
+/// Picks the file system for a path or URI: plain paths and file:// are local; s3:// (and
+/// s3a://) is the process-wide S3 file system configured from the environment; other schemes
 /// are a Config error naming the supported ones.
 Result<std::shared_ptr<FileSystem>> FileSystemForPath(const std::string& path_or_uri);
 /// Strips "file://" from a local URI.

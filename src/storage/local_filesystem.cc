@@ -13,6 +13,7 @@
 
 #include "common/strings.h"
 #include "storage/filesystem.h"
+#include "storage/s3/s3_filesystem.h"
 
 namespace sluice {
 
@@ -319,10 +320,15 @@ Result<std::shared_ptr<FileSystem>> FileSystemForPath(const std::string& path_or
     bool is_scheme = std::all_of(scheme.begin(), scheme.end(), [](char c) {
       return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
     });
+    if (is_scheme && (EqualsIgnoreCase(scheme, "s3") || EqualsIgnoreCase(scheme, "s3a"))) {
+      RETURN_NOT_OK(s3::ParseS3Path(path_or_uri));
+      return s3::S3FileSystemFromEnvironment();
+    }
     if (is_scheme && !EqualsIgnoreCase(scheme, "file")) {
       return Status::Config(
-          "unsupported file system scheme '{}' in '{}'; supported: local paths and file://", scheme,
-          path_or_uri);
+          "unsupported file system scheme '{}' in '{}'; supported: local paths, file:// and "
+          "s3://bucket/prefix",
+          scheme, path_or_uri);
     }
   }
   return LocalFileSystem();

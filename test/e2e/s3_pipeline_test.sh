@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# S3 end to end: a datagen -> files (JSON lines) pipeline whose output `path` and
+# `checkpointLocation` are both s3:// URIs on an s3rver started here (127.0.0.1, free port). Every
+# object is then listed and downloaded with plain HTTP (no AWS SDK) and checked: the rows of an
+# identical local run exactly once, every data file in the table log, no staging left, the
+# checkpoint complete; a second run resumes from the S3 checkpoint and writes nothing twice.
+#
+#   s3_pipeline_test.sh SLUICE_BINARY WORK_DIR
+set -euo pipefail
+
+SLUICE=$(realpath "$1")
+WORK=$2
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+duck() { node "$ROOT/test/tools/duckdb_query.mjs" "$@"; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+ROWS=20000
+BUCKET=lake
+rm -rf "$WORK" && mkdir -p "$WORK/s3rver" && cd "$WORK"
+
+# s3rver on a free loopback port, stopped on exit. Its continuation tokens use DES: legacy provider.
+NODE_OPTIONS=--openssl-legacy-provider "$ROOT/test/tools/node_modules/.bin/s3rver" \
+  -d "$WORK/s3rver" -a 127.0.0.1 -p 0 --configure-bucket "$BUCKET" > s3rver.log 2>&1 &
+S3RVER_PID=$!
+trap 'kill $S3RVER_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 300); do
+  PORT=$(grep -o 'listening on 127.0.0.1:[0-9]*' s3rver.log | cut -d: -f2 || true)
+  [ -n "$PORT" ] && break
+  kill -0 $S3RVER_PID 2>/dev/null || fail "s3rver did not start: $(cat s3rver.log)"
+  sleep 0.1
+done
+[ -n "$PORT" ] || fail "s3rver did not report its port"
+ENDPOINT="http://127.0.0.1:$PORT"
+export AWS_ENDPOINT_URL="$ENDPOINT" AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
+export AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+unset AWS_PROFILE AWS_SESSION_TOKEN
+
+# Downloads every object under s3://$BUCKET/$1/ into folder $2 (plain HTTP GETs, paginated LIST).
+download() {
+  node - "$ENDPOINT" "$BUCKET" "$1" "$2" <<'JS'
+const [endpoint, bucket, prefix, dest] = process.argv.slice(2);
+const fs = require("fs"), path = require("path");
+(async () => {
+  let token = "", keys = [];
+  for (let page = 0; page < 1000; page++) {
+    const q = new URLSearchParams({"list-type": "2", prefix: prefix + "/", "max-keys": "500"});
+    if (token) q.set("continuation-token", token);
+    const xml = await (await fetch(`${endpoint}/${bucket}?${q}`)).text();
+    for (const m of xml.matchAll(/<Key>([^<]*)<\/Key>/g)) keys.push(m[1].replace(/&amp;/g, "&"));
+    const next = xml.match(/<NextContinuationToken>([^<]*)<\/NextContinuationToken>/);
+    if (!/<IsTruncated>true<\/IsTruncated>/.test(xml)) break;
+    token = next[1];
+  }
+  for (const key of keys) {
+    const res = await fetch(`${endpoint}/${bucket}/${key.split("/").map(encodeURIComponent).join("/")}`);
+    if (!res.ok) throw new Error(`GET ${key}: ${res.status}`);
+    const file = path.join(dest, key.slice(prefix.length + 1));
+    fs.mkdirSync(path.dirname(file), {recursive: true});
+    fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+  }
+  console.log(keys.length);
+})().catch(e => { console.error(e); process.exit(1); });
+JS
+}
+
+write_pipeline() {  # $1 file, $2 output path, $3 checkpoint, $4 numRows
+  cat > "$1" <<SQL
+SET 'checkpointLocation' = '$3';
+SET 'trigger' = 'availableNow';
+CREATE SOURCE clicks WITH (
+  'connector' = 'datagen', 'seed' = '5', 'numRows' = '$4', 'partitions' = '2',
+  'maxRowsPerTrigger' = '4000');
+CREATE SINK lake WITH (
+  'connector' = 'files', 'path' = '$2', 'format' = 'json', 'partitionBy' = 'event_type',
+  'maxRecordsPerFile' = '1500');
+INSERT INTO lake SELECT event_id, user_id, ts, price, country, event_type FROM clicks;
+SQL
+}
+
+write_pipeline ref.sql ref ref-ckpt $ROWS
+"$SLUICE" --log-level warn run ref.sql || fail "local reference run failed"
+
+write_pipeline s3.sql "s3://$BUCKET/out" "s3://$BUCKET/ckpt" $ROWS
+"$SLUICE" --log-level warn run s3.sql --progress progress.jsonl 2> run1.log || fail "S3 run failed: $(tail -5 run1.log)"
+grep -q "S3RVER" run1.log && fail "a credential appears in the log"
+batches1=$(wc -l < progress.jsonl)
+[ "$batches1" -ge 5 ] || fail "expected at least 5 batches, got $batches1"
+
+# A second run with the same checkpoint and more rows: resumes after the committed batches.
+write_pipeline s3-more.sql "s3://$BUCKET/out" "s3://$BUCKET/ckpt" $((ROWS + 6000))
+write_pipeline ref-more.sql ref ref-ckpt $((ROWS + 6000))
+"$SLUICE" --log-level warn run ref-more.sql || fail "local reference second run failed"
+"$SLUICE" --log-level warn run s3-more.sql --progress progress2.jsonl 2> run2.log || fail "S3 second run failed: $(tail -5 run2.log)"
+first_batch=$(head -1 progress2.jsonl | grep -o '"batchId":[0-9]*' | cut -d: -f2)
+[ "$first_batch" = "$batches1" ] || fail "the second run started at batch $first_batch, expected $batches1"
+
+n_out=$(download out got) || fail "download failed"
+n_ckpt=$(download ckpt got-ckpt) || fail "checkpoint download failed"
+[ -z "$(find got -name '*.inprogress*' -o -name '*.s3upload')" ] || fail "staging objects left in the bucket"
+[ ! -d got/_sluice_staging ] || fail "_sluice_staging left in the bucket"
+
+columns="columns={event_id: 'VARCHAR', user_id: 'BIGINT', ts: 'TIMESTAMP', price: 'DOUBLE', country: 'VARCHAR'}"
+glob="read_json('got/**/*.json', format='newline_delimited', hive_partitioning=true, $columns)"
+ref_glob="read_json('ref/**/*.json', format='newline_delimited', hive_partitioning=true, $columns)"
+total=$((ROWS + 6000))
+counts=$(duck "SELECT count(*), count(DISTINCT event_id) FROM $glob")
+[ "$counts" = "$total|$total" ] || fail "expected $total rows once each from S3; DuckDB (rows|distinct): $counts"
+diff=$(duck "SELECT (SELECT count(*) FROM (FROM $glob EXCEPT ALL FROM $ref_glob)), (SELECT count(*) FROM (FROM $ref_glob EXCEPT ALL FROM $glob))")
+[ "$diff" = "0|0" ] || fail "S3 output differs from the local run (only S3|only local): $diff"
+# Same object names (but for the query id in them) and bytes as the local run.
+sums() { (cd "$1" && find . -name '*.json' -not -path './_sluice_*' | sort | xargs md5sum | sed -E 's/-[0-9a-f]{8}\.json$/.json/'); }
+sums got > s3-sums.txt
+sums ref > ref-sums.txt
+cmp -s s3-sums.txt ref-sums.txt || fail "S3 files differ from local files: $(diff s3-sums.txt ref-sums.txt | head -3)"
+
+# Checkpoint on S3: one metadata, and offsets/N with commits/N for every batch.
+[ -f got-ckpt/lake/metadata ] || fail "no checkpoint metadata on S3"
+offsets=$(ls got-ckpt/lake/offsets | sort -n | tr '\n' ' ')
+commits=$(ls got-ckpt/lake/commits | sort -n | tr '\n' ' ')
+[ "$offsets" = "$commits" ] || fail "offsets ($offsets) and commits ($commits) differ"
+[ -z "$(ls -A got-ckpt/lake | grep -v -E '^(metadata|offsets|commits|sources|sink)$' || true)" ] || fail "unexpected objects in the checkpoint: $(ls -A got-ckpt/lake)"
+
+# Every data file is in the table log, and the log names no missing file.
+find got -name '*.json' -not -path '*/_sluice_*' | sed 's|^got/||' | sort > files-in-bucket.txt
+node -e '
+  const fs = require("fs"); const files = [];
+  for (const entry of fs.readdirSync("got/_sluice_log")) {
+    if (!/^[0-9]{20}$/.test(entry)) throw new Error("unexpected object in _sluice_log: " + entry);
+    for (const f of JSON.parse(fs.readFileSync("got/_sluice_log/" + entry, "utf8")).files) files.push(f.path);
+  }
+  console.log(files.sort().join("\n"));' > files-in-log.txt
+diff -q files-in-log.txt files-in-bucket.txt > /dev/null || fail "objects and _sluice_log differ: $(diff files-in-log.txt files-in-bucket.txt | head -5)"
+
+echo "s3 pipeline test: $total rows exactly once in $(wc -l < files-in-bucket.txt) objects on s3rver ($n_out output + $n_ckpt checkpoint objects), resumed at batch $batches1, byte-identical to the local run"
