@@ -1,5 +1,5 @@
-// `sluice`: run, check, connectors, version. CLI11 parses the command line; its exceptions stop
-// at this edge.
+// `sluice`: run, check, connectors, inspect, version. CLI11 parses the command line; its exceptions
+// stop at this edge.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -11,6 +11,7 @@
 
 #include "cli/connectors_doc.h"
 #include "cli/gen.h"
+#include "cli/inspect.h"
 #include "common/fault_point.h"
 #include "common/logging.h"
 #include "common/strings.h"
@@ -178,6 +179,13 @@ int Main(int argc, char** argv) {
   gen->add_option("-o,--output", gen_options.output, "output file, - for stdout")
       ->capture_default_str();
 
+  std::string inspect_path;
+  int64_t inspect_rows = 0;
+  auto* inspect = app.add_subcommand(
+      "inspect", "Show a Parquet file: schema, row groups, per column codec/encodings/stats");
+  inspect->add_option("FILE", inspect_path, "the .parquet file")->required();
+  inspect->add_option("--rows", inspect_rows, "also print the first N rows")->capture_default_str();
+
   auto* version = app.add_subcommand("version", "Print the version");
 
   try {
@@ -202,6 +210,14 @@ int Main(int argc, char** argv) {
     if (!status.ok()) {
       std::cerr << "sluice gen: " << status.message() << "\n";
       return status.code() == StatusCode::kConfig ? kExitUsage : kExitRunFailed;
+    }
+    return kExitOk;
+  }
+  if (*inspect) {
+    Status status = InspectParquet(inspect_path, inspect_rows, std::cout);
+    if (!status.ok()) {
+      std::cerr << "sluice: " << status.message() << "\n";
+      return kExitRunFailed;
     }
     return kExitOk;
   }

@@ -24,6 +24,8 @@
 #include "common/time_util.h"
 #include "connectors/connector.h"
 #include "formats/json_lines.h"
+#include "formats/parquet/encodings.h"
+#include "formats/parquet/file_writer.h"
 
 namespace sluice {
 
@@ -71,8 +73,10 @@ void AppendHiveEscaped(std::string_view text, std::string& out) {
   }
 }
 
-std::string FilesSinkFileName(int64_t batch_id, int64_t sequence, std::string_view query_id) {
-  return fmt::format("part-{:06d}-{:04d}-{}.json", batch_id, sequence, query_id.substr(0, 8));
+std::string FilesSinkFileName(int64_t batch_id, int64_t sequence, std::string_view query_id,
+                              std::string_view extension) {
+  return fmt::format("part-{:06d}-{:04d}-{}.{}", batch_id, sequence, query_id.substr(0, 8),
+                     extension);
 }
 
 std::string FilesSinkLogName(int64_t batch_id) { return fmt::format("{:020d}", batch_id); }
@@ -85,7 +89,14 @@ struct FilesSinkConfig {
   std::vector<int> partition_columns;  // indices into the input schema
   std::vector<int> data_columns;       // the rest, written into the files
   int64_t max_records_per_file = 0;
+  int64_t target_file_size = 0;  // bytes; 0 = no size-based rolling
+  bool parquet = false;
+  parquet::WriterOptions parquet_options;
+  int64_t writer_memory_limit = 0;  // bytes shared by the open Parquet writers
 };
+
+/// Rows encoded per step when files roll by size: the size is checked between steps.
+constexpr int64_t kRowsPerSizeCheck = 4096;
 
 Result<FilesSinkConfig> MakeConfig(const Schema& input, const OptionSet& options) {
   FilesSinkConfig config;
@@ -93,6 +104,34 @@ Result<FilesSinkConfig> MakeConfig(const Schema& input, const OptionSet& options
   while (config.path.size() > 1 && config.path.back() == '/') config.path.pop_back();
   if (config.path.empty()) return Status::Config("option 'path' of the files sink is empty");
   config.max_records_per_file = options.GetInt("maxRecordsPerFile");
+  config.target_file_size = options.GetSizeBytes("targetFileSize");
+  config.parquet = ToLower(options.GetString("format")) == "parquet";
+  if (config.parquet) {
+    parquet::WriterOptions& parquet = config.parquet_options;
+    ASSIGN_OR_RETURN(parquet.codec, parquet::CodecFromName(options.GetString("compression")));
+    const int64_t level = options.GetInt("compressionLevel");
+    if (level != 0) {
+      if (parquet.codec == parquet::Codec::kZstd && (level < 1 || level > 22)) {
+        return Status::Config("compressionLevel {} is out of range for zstd (1..22)", level);
+      }
+      if (parquet.codec == parquet::Codec::kGzip && (level < 1 || level > 9)) {
+        return Status::Config("compressionLevel {} is out of range for gzip (1..9)", level);
+      }
+      if (parquet.codec != parquet::Codec::kZstd && parquet.codec != parquet::Codec::kGzip) {
+        return Status::Config("compressionLevel applies to zstd and gzip only, not {}",
+                              options.GetString("compression"));
+      }
+    }
+    parquet.compression_level = static_cast<int>(level);
+    parquet.row_group_size = options.GetSizeBytes("rowGroupSize");
+    parquet.page_size = options.GetSizeBytes("pageSize");
+    parquet.dictionary = options.GetBool("dictionary");
+    parquet.data_page_version = ToLower(options.GetString("dataPageVersion")) == "v2" ? 2 : 1;
+    if (parquet.row_group_size <= 0 || parquet.page_size <= 0) {
+      return Status::Config("rowGroupSize and pageSize must be positive");
+    }
+    config.writer_memory_limit = options.GetSizeBytes("writerMemoryLimit");
+  }
   std::vector<std::string> names;
   for (const auto& field : input.fields()) names.push_back(field.name);
   for (const auto& column : options.GetList("partitionBy")) {
@@ -129,12 +168,25 @@ Result<FilesSinkConfig> MakeConfig(const Schema& input, const OptionSet& options
   return config;
 }
 
-/// One output file of a batch, staged until Commit.
+/// Feeds a Parquet writer's bytes into a staged file.
+class StagedOutputStream final : public parquet::OutputStream {
+ public:
+  explicit StagedOutputStream(StagedWriter* writer) : writer_(writer) {}
+  Status Append(std::string_view bytes) override { return writer_->Append(bytes); }
+
+ private:
+  StagedWriter* writer_;
+};
+
+/// One output file of a batch, staged until Commit. Members are destroyed bottom-up: the
+/// Parquet writer before the stream and the staged file it writes to.
 struct StagedFile {
   std::string relative_path;  // "k=v/part-....json"
   size_t folder = 0;
   int64_t rows = 0;
   std::unique_ptr<StagedWriter> writer;
+  std::unique_ptr<StagedOutputStream> stream;
+  std::unique_ptr<parquet::ParquetFileWriter> parquet;  // open until the file rolls or commits
 };
 
 /// One partition folder of a batch.
@@ -160,7 +212,12 @@ class FilesSink final : public Sink {
         config_(std::move(config)),
         fs_(std::move(fs)),
         encoder_(*context_.schema, config_.data_columns),
-        query_prefix_(context_.query_id.substr(0, 8)) {}
+        query_prefix_(context_.query_id.substr(0, 8)),
+        budget_(config_.writer_memory_limit) {
+    std::vector<Field> fields;
+    for (int index : config_.data_columns) fields.push_back(context_.schema->field(index));
+    data_schema_ = std::make_shared<Schema>(std::move(fields));
+  }
 
   Status Open() override {
     RETURN_NOT_OK(RemoveTemporaries(*fs_, JoinPath(config_.path, kLogDir)));
@@ -209,7 +266,7 @@ class FilesSink final : public Sink {
         RowsOf(folder).push_back(static_cast<int32_t>(row));
       }
     }
-    // Encode each folder's rows, rolling files at maxRecordsPerFile.
+    // Encode each folder's rows, rolling files at maxRecordsPerFile and targetFileSize.
     for (size_t folder = 0; folder < state.folders.size() && folder < rows_by_folder_.size();
          ++folder) {
       const std::vector<int32_t>& rows = rows_by_folder_[folder];
@@ -220,13 +277,28 @@ class FilesSink final : public Sink {
         if (config_.max_records_per_file > 0) {
           take = std::min(take, static_cast<size_t>(config_.max_records_per_file - file->rows));
         }
-        buffer_.clear();
-        encoder_.EncodeRows(batch, rows.data() + done, static_cast<int64_t>(take), buffer_);
-        RETURN_NOT_OK(file->writer->Append(buffer_));
+        if (config_.target_file_size > 0) {
+          take = std::min(take, static_cast<size_t>(kRowsPerSizeCheck));
+        }
+        int64_t file_size = 0;
+        if (config_.parquet) {
+          Batch rows_batch = DataRows(batch, rows.data() + done, static_cast<int64_t>(take));
+          RETURN_NOT_OK(file->parquet->Write(rows_batch));
+          file_size = file->parquet->estimated_size();
+        } else {
+          buffer_.clear();
+          encoder_.EncodeRows(batch, rows.data() + done, static_cast<int64_t>(take), buffer_);
+          RETURN_NOT_OK(file->writer->Append(buffer_));
+          file_size = file->writer->bytes_written();
+        }
         file->rows += static_cast<int64_t>(take);
         done += take;
-        if (config_.max_records_per_file > 0 && file->rows >= config_.max_records_per_file) {
-          state.folders[folder].open_file.reset();  // roll: the next rows start a new file
+        const bool full =
+            (config_.max_records_per_file > 0 && file->rows >= config_.max_records_per_file) ||
+            (config_.target_file_size > 0 && file_size >= config_.target_file_size);
+        if (full) {  // roll: the next rows start a new file
+          RETURN_NOT_OK(CloseFile(*file));
+          state.folders[folder].open_file.reset();
         }
       }
     }
@@ -253,6 +325,7 @@ class FilesSink final : public Sink {
     SinkBatchStats stats;
     nlohmann::ordered_json entries = nlohmann::ordered_json::array();
     bool first = true;
+    for (StagedFile* file : files) RETURN_NOT_OK(CloseFile(*file));
     for (StagedFile* file : files) {
       const int64_t bytes = file->writer->bytes_written();
       Status published = file->writer->Publish();
@@ -308,6 +381,7 @@ class FilesSink final : public Sink {
     auto it = batches_.find(batch_id);
     if (it != batches_.end()) {
       for (auto& file : it->second.files) {
+        file.parquet.reset();
         if (file.writer) (void)file.writer->Abort();
       }
       batches_.erase(it);
@@ -342,7 +416,12 @@ class FilesSink final : public Sink {
   }
 
   std::string Describe() const override {
-    std::string text = fmt::format("files[path={}, format=json", config_.path);
+    std::string text =
+        fmt::format("files[path={}, format={}", config_.path, config_.parquet ? "parquet" : "json");
+    if (config_.parquet) {
+      text += fmt::format(", compression={}",
+                          ToLower(parquet::CodecName(config_.parquet_options.codec)));
+    }
     if (!config_.partition_columns.empty()) {
       std::vector<std::string> names;
       for (int index : config_.partition_columns) {
@@ -392,11 +471,35 @@ class FilesSink final : public Sink {
     return index;
   }
 
+  /// The data columns of the selected rows, as a batch of the file schema.
+  Batch DataRows(const Batch& batch, const int32_t* rows, int64_t count) const {
+    std::vector<ColumnRef> columns;
+    columns.reserve(config_.data_columns.size());
+    // Contiguous rows (no partitioning, or one partition run): a zero-copy slice.
+    const bool contiguous = count > 0 && rows[count - 1] - rows[0] == count - 1;
+    for (int index : config_.data_columns) {
+      columns.push_back(contiguous ? batch.column(index)->Slice(rows[0], count)
+                                   : Take(*batch.column(index), rows, count));
+    }
+    auto result = Batch::Make(data_schema_, std::move(columns), count);
+    SLUICE_DCHECK(result.ok(), result.status().ToString());
+    return std::move(result).ValueOrDie();
+  }
+
+  /// Writes the Parquet footer of a file (no-op for JSON or a closed file).
+  static Status CloseFile(StagedFile& file) {
+    if (!file.parquet) return Status::OK();
+    RETURN_NOT_OK(file.parquet->Close());
+    file.parquet.reset();
+    return Status::OK();
+  }
+
   /// The open file of a folder, or a new one with the next sequence number.
   Result<StagedFile*> OpenFileFor(BatchState& state, int64_t batch_id, size_t folder_idx) {
     Folder& folder = state.folders[folder_idx];
     if (folder.open_file) return &state.files[*folder.open_file];
-    std::string name = FilesSinkFileName(batch_id, folder.next_sequence++, query_prefix_);
+    std::string name = FilesSinkFileName(batch_id, folder.next_sequence++, query_prefix_,
+                                         config_.parquet ? "parquet" : "json");
     std::string relative = folder.relative_dir.empty() ? name : folder.relative_dir + "/" + name;
     StagedFile file;
     file.relative_path = relative;
@@ -404,6 +507,12 @@ class FilesSink final : public Sink {
     ASSIGN_OR_RETURN(file.writer,
                      fs_->OpenStaged(JoinPath(StagingDir(batch_id), relative + ".inprogress"),
                                      JoinPath(config_.path, relative)));
+    if (config_.parquet) {
+      file.stream = std::make_unique<StagedOutputStream>(file.writer.get());
+      ASSIGN_OR_RETURN(file.parquet,
+                       parquet::ParquetFileWriter::Open(data_schema_, config_.parquet_options,
+                                                        file.stream.get(), &budget_));
+    }
     folder.open_file = state.files.size();
     state.files.push_back(std::move(file));
     return &state.files.back();
@@ -428,6 +537,8 @@ class FilesSink final : public Sink {
   std::shared_ptr<FileSystem> fs_;
   JsonLinesEncoder encoder_;
   std::string query_prefix_;
+  SchemaRef data_schema_;         // the columns written into the files
+  parquet::MemoryBudget budget_;  // shared by this sink's open Parquet writers
   std::map<int64_t, BatchState> batches_;
   // Scratch reused across Write calls.
   std::string key_;
@@ -445,8 +556,8 @@ std::vector<OptionSpec> FilesSinkOptions() {
       {.name = "format",
        .type = OptionType::kEnum,
        .default_value = "json",
-       .description = "File format: json (JSON lines).",
-       .allowed = {"json"}},
+       .description = "File format: json (JSON lines) or parquet.",
+       .allowed = {"json", "parquet"}},
       {.name = "partitionBy",
        .type = OptionType::kList,
        .description = "Columns to partition the output by, as Hive-style folders k=v/."},
@@ -455,6 +566,49 @@ std::vector<OptionSpec> FilesSinkOptions() {
        .default_value = "0",
        .description = "Rows per file before rolling to the next one; 0 = unlimited.",
        .min_value = 0},
+      {.name = "targetFileSize",
+       .type = OptionType::kSize,
+       .default_value = "0",
+       .description = "Roll to the next file once a file passes this size (also within a "
+                      "batch); 0 = unlimited.",
+       .min_value = 0},
+      {.name = "compression",
+       .type = OptionType::kEnum,
+       .default_value = "snappy",
+       .description = "Parquet codec: uncompressed, snappy, zstd, gzip or lz4_raw.",
+       .allowed = {"uncompressed", "snappy", "zstd", "gzip", "lz4_raw"}},
+      {.name = "compressionLevel",
+       .type = OptionType::kInt,
+       .default_value = "0",
+       .description = "Parquet zstd (1-22) or gzip (1-9) level; 0 = the codec's default (3, 6).",
+       .min_value = 0},
+      {.name = "rowGroupSize",
+       .type = OptionType::kSize,
+       .default_value = "128MB",
+       .description = "Parquet: bytes buffered per file before its row group is written.",
+       .min_value = 1},
+      {.name = "pageSize",
+       .type = OptionType::kSize,
+       .default_value = "1MB",
+       .description = "Parquet: uncompressed bytes per data page.",
+       .min_value = 1},
+      {
+          .name = "dictionary",
+          .type = OptionType::kBool,
+          .default_value = "true",
+          .description = "Parquet: dictionary-encode columns (falls back to PLAIN past 1MB).",
+      },
+      {.name = "dataPageVersion",
+       .type = OptionType::kEnum,
+       .default_value = "v1",
+       .description = "Parquet data page version: v1 (every reader) or v2.",
+       .allowed = {"v1", "v2"}},
+      {.name = "writerMemoryLimit",
+       .type = OptionType::kSize,
+       .default_value = "512MB",
+       .description = "Parquet: bytes all open files of the sink may buffer; past it the "
+                      "largest flushes its row group.",
+       .min_value = 1},
   };
 }
 
