@@ -34,6 +34,19 @@ struct SourceContext {
   std::shared_ptr<FileSystem> state_fs;
 };
 
+/// A record a source's decoder rejected or flagged (the quarantine), with where it came from.
+/// The runtime counts them per reason in the progress record and, when the source has a
+/// `badRecordsPath` option, writes them as JSON lines inside the batch commit.
+struct BadRecord {
+  /// JSON object members (no braces) naming where the record is, in a deterministic order:
+  /// `"file":"/in/a.json","line":3` or `"topic":"t","partition":0,"offset":42`.
+  std::string coordinates;
+  std::string reason_kind;  // "type_mismatch", "malformed_json", ... (formats/decode.h)
+  std::string reason;       // "field 'price': expected DOUBLE, got string \"abc\""
+  std::string raw;          // the record's bytes (may be invalid UTF-8)
+  bool dropped = false;     // not in the output (DROPMALFORMED); else kept with NULLs
+};
+
 /// A replayable stream of records in partitions. Reads are deterministic: the same [start, end)
 /// gives the same rows, on every run and every replay.
 class Source {
@@ -57,6 +70,9 @@ class Source {
     (void)offsets;
     return false;
   }
+  /// The bad records found by the Read calls since the previous call (deterministic: a replayed
+  /// range gives the same list). Sources that do not decode bytes have none.
+  virtual std::vector<BadRecord> TakeBadRecords() { return {}; }
   /// Called after a batch committed, with its end offsets (advisory, e.g. Kafka group offsets).
   virtual void Advise(const OffsetMap& committed) { (void)committed; }
   /// One line for progress records: "datagen[seed=42, partitions=2]".

@@ -30,6 +30,9 @@ BoundExprPtr BoundExpr::MakeCall(std::string function_name, FunctionOverload ove
       std::make_shared<BoundExpr>(BoundExprKind::kCall, overload.result, nullable, std::move(text));
   expr->function_name_ = std::move(function_name);
   expr->kernel_ = std::move(overload.kernel);
+  expr->state_ = std::move(overload.state);
+  expr->state_args_ = overload.state_args;
+  expr->deterministic_ = overload.deterministic;
   expr->children_ = std::move(args);
   return expr;
 }
@@ -146,11 +149,17 @@ Result<ColumnRef> BoundExpr::Evaluate(const Batch& batch, const EvalContext& con
     case BoundExprKind::kCall: {
       std::vector<ColumnRef> args;
       args.reserve(children_.size());
-      for (const auto& child : children_) {
+      for (size_t arg_idx = 0; arg_idx < children_.size(); ++arg_idx) {
+        const auto& child = children_[arg_idx];
+        if (child->kind() == BoundExprKind::kLiteral && arg_idx < 32 &&
+            (state_args_ & (1u << arg_idx)) != 0) {
+          args.push_back(nullptr);  // the kernel reads this constant from its state
+          continue;
+        }
         ASSIGN_OR_RETURN(ColumnRef arg, child->Evaluate(batch, context));
         args.push_back(std::move(arg));
       }
-      KernelContext kernel_context{type_, &context};
+      KernelContext kernel_context{type_, &context, state_.get()};
       Result<ColumnRef> result = kernel_(kernel_context, args, batch.num_rows());
       if (!result.ok()) {
         return Status(result.status().code(), result.status().message() + " in '" + text_ + "'");
@@ -172,6 +181,30 @@ Result<ColumnRef> BoundExpr::Evaluate(const Batch& batch, const EvalContext& con
       return EvaluateLogical(batch, context);
   }
   return Status::Internal("unknown expression kind");
+}
+
+bool BoundExpr::deterministic() const {
+  if (!deterministic_) return false;
+  for (const auto& child : children_) {
+    if (!child->deterministic()) return false;
+  }
+  return true;
+}
+
+Result<BoundExprPtr> FoldConstant(const BoundExprPtr& expr) {
+  if (expr->kind() == BoundExprKind::kLiteral || expr->kind() == BoundExprKind::kColumnRef ||
+      expr->type() == nullptr || !expr->deterministic()) {
+    return expr;
+  }
+  for (const auto& child : expr->children()) {
+    if (child->kind() != BoundExprKind::kLiteral) return expr;
+  }
+  // One row, no columns: the literals become 1-row columns.
+  static const SchemaRef kEmptySchema = std::make_shared<Schema>(std::vector<Field>{});
+  ASSIGN_OR_RETURN(Batch one_row, Batch::Make(kEmptySchema, {}, 1));
+  EvalContext context;
+  ASSIGN_OR_RETURN(ColumnRef column, expr->Evaluate(one_row, context));
+  return BoundExpr::MakeLiteral(Value::FromColumn(*column, 0), expr->text());
 }
 
 std::string BoundExpr::ToDebugString() const {

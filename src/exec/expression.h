@@ -66,6 +66,9 @@ class BoundExpr {
   bool try_cast() const { return try_cast_; }
   bool negated() const { return negated_; }
 
+  /// False if this node or a descendant is non-deterministic (current_timestamp()).
+  bool deterministic() const;
+
   /// A debugging form showing the bound structure: add(col#0:INT, 1:INT).
   std::string ToDebugString() const;
 
@@ -85,8 +88,16 @@ class BoundExpr {
   std::optional<Value> literal_;
   std::string function_name_;
   ScalarKernel kernel_;
+  std::shared_ptr<const void> state_;
+  uint32_t state_args_ = 0;
+  bool deterministic_ = true;
   bool try_cast_ = false;
   bool negated_ = false;
 };
+
+/// Constant folding: if `expr` is a deterministic call, cast or logical node over literals only,
+/// evaluates it once (at plan time) and returns the literal; otherwise returns `expr`. An error
+/// (e.g. overflow in `2147483647 + 1`) is returned for the binder to report.
+Result<BoundExprPtr> FoldConstant(const BoundExprPtr& expr);
 
 }  // namespace sluice

@@ -7,11 +7,20 @@
 
 #include "columnar/builder.h"
 #include "common/strings.h"
+#include "exec/function_util.h"
 #include "exec/kernel_util.h"
 
 namespace sluice {
+
+Result<ColumnRef> DateAddDays(const KernelContext& context, const std::vector<ColumnRef>& args,
+                              int64_t num_rows);  // math_functions.cc
+Result<ColumnRef> DateSubDays(const KernelContext& context, const std::vector<ColumnRef>& args,
+                              int64_t num_rows);
+
 namespace {
 
+using fn::MustRegister;
+using fn::Overload;
 using kernels::BooleanOutput;
 using kernels::FixedOutput;
 using kernels::StringOutput;
@@ -277,128 +286,7 @@ Result<ColumnRef> LengthKernel(const KernelContext& context, const std::vector<C
 }
 
 // ---------------------------------------------------------------------------------------------
-// coalesce
-
-template <typename T>
-void GatherFixed(const std::vector<ColumnRef>& args, const std::vector<int32_t>& chosen, T* dst) {
-  for (size_t row = 0; row < chosen.size(); ++row) {
-    if (chosen[row] >= 0) {
-      dst[row] = args[static_cast<size_t>(chosen[row])]->Values<T>()[row];
-    }
-  }
-}
-
-/// The first non-NULL argument per row.
-Result<ColumnRef> CoalesceKernel(const KernelContext& context, const std::vector<ColumnRef>& args,
-                                 int64_t num_rows) {
-  std::vector<int32_t> chosen(static_cast<size_t>(num_rows), -1);
-  ValidityBuilder validity(num_rows);
-  validity.SetAllNull();
-  for (size_t arg_idx = 0; arg_idx < args.size(); ++arg_idx) {
-    const Column& arg = *args[arg_idx];
-    for (int64_t row = 0; row < num_rows; ++row) {
-      if (chosen[static_cast<size_t>(row)] < 0 && arg.IsValid(row)) {
-        chosen[static_cast<size_t>(row)] = static_cast<int32_t>(arg_idx);
-        validity.SetValid(row);
-      }
-    }
-  }
-  const TypeRef& type = context.result_type;
-  switch (type->id()) {
-    case TypeId::kBoolean: {
-      BooleanOutput out(num_rows);
-      for (int64_t row = 0; row < num_rows; ++row) {
-        int32_t source = chosen[static_cast<size_t>(row)];
-        if (source >= 0) out.Set(row, args[static_cast<size_t>(source)]->BoolValue(row));
-      }
-      return out.Finish(num_rows, &validity);
-    }
-    case TypeId::kInt32:
-    case TypeId::kDate: {
-      FixedOutput<int32_t> out(num_rows);
-      GatherFixed(args, chosen, out.data());
-      return out.Finish(type, num_rows, &validity);
-    }
-    case TypeId::kInt64:
-    case TypeId::kTimestamp: {
-      FixedOutput<int64_t> out(num_rows);
-      GatherFixed(args, chosen, out.data());
-      return out.Finish(type, num_rows, &validity);
-    }
-    case TypeId::kDouble: {
-      FixedOutput<double> out(num_rows);
-      GatherFixed(args, chosen, out.data());
-      return out.Finish(type, num_rows, &validity);
-    }
-    case TypeId::kString: {
-      StringOutput out(num_rows);
-      for (int64_t row = 0; row < num_rows; ++row) {
-        int32_t source = chosen[static_cast<size_t>(row)];
-        if (source >= 0) {
-          std::string_view value = args[static_cast<size_t>(source)]->StringValue(row);
-          out.AppendPiece(value.data(), static_cast<int64_t>(value.size()));
-        }
-        out.EndRow();
-      }
-      return out.Finish(num_rows, &validity);
-    }
-    case TypeId::kStruct:
-    case TypeId::kList: {
-      // Nested values: copied through the generic builder (not a hot path for this slice).
-      std::unique_ptr<ColumnBuilder> builder = ColumnBuilder::Make(type);
-      builder->Reserve(num_rows);
-      for (int64_t row = 0; row < num_rows; ++row) {
-        int32_t source = chosen[static_cast<size_t>(row)];
-        if (source >= 0) {
-          builder->AppendFrom(*args[static_cast<size_t>(source)], row);
-        } else {
-          builder->AppendNull();
-        }
-      }
-      return builder->Finish();
-    }
-  }
-  return Status::Internal("coalesce: unsupported type {}", type->ToString());
-}
-
-std::optional<FunctionOverload> ResolveCoalesce(const std::vector<TypeRef>& arg_types) {
-  if (arg_types.empty()) return std::nullopt;
-  TypeRef common;
-  for (const auto& type : arg_types) {
-    if (!type) continue;
-    if (!common) {
-      common = type;
-      continue;
-    }
-    common = CommonSuperType(common, type);
-    if (!common) return std::nullopt;
-  }
-  if (!common) common = StringType();  // coalesce(NULL, NULL)
-  FunctionOverload overload;
-  overload.params.assign(arg_types.size(), common);
-  overload.result = common;
-  overload.kernel = CoalesceKernel;
-  overload.nulls = NullHandling::kNullIfAllNull;
-  return overload;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Registration helpers
-
-FunctionOverload Overload(std::vector<TypeRef> params, TypeRef result, ScalarKernel kernel,
-                          NullHandling nulls = NullHandling::kPropagate) {
-  FunctionOverload overload;
-  overload.params = std::move(params);
-  overload.result = std::move(result);
-  overload.kernel = std::move(kernel);
-  overload.nulls = nulls;
-  return overload;
-}
-
-void MustRegister(FunctionRegistry* registry, FunctionDef def) {
-  Status status = registry->Register(std::move(def));
-  SLUICE_DCHECK(status.ok(), status.message());
-}
 
 template <ArithOp kOp>
 FunctionDef ArithmeticFunction(std::string name) {
@@ -447,6 +335,85 @@ std::string SignatureHelp(const FunctionDef& def) {
 
 }  // namespace
 
+namespace fn {
+
+void MustRegister(FunctionRegistry* registry, FunctionDef def) {
+  Status status = registry->Register(std::move(def));
+  SLUICE_DCHECK(status.ok(), status.message());
+}
+
+void RegisterFunction(FunctionRegistry* registry, std::string name,
+                      std::vector<FunctionOverload> overloads,
+                      std::vector<std::string_view> aliases) {
+  FunctionDef def;
+  def.name = name;
+  def.overloads = std::move(overloads);
+  MustRegister(registry, std::move(def));
+  for (std::string_view alias : aliases) {
+    Status status = registry->RegisterAlias(alias, name);
+    SLUICE_DCHECK(status.ok(), status.message());
+  }
+}
+
+bool RowsEqual(const Column& a, int64_t a_row, const Column& b, int64_t b_row) {
+  switch (a.type_id()) {
+    case TypeId::kBoolean:
+      return a.BoolValue(a_row) == b.BoolValue(b_row);
+    case TypeId::kInt32:
+    case TypeId::kDate:
+      return a.Values<int32_t>()[a_row] == b.Values<int32_t>()[b_row];
+    case TypeId::kInt64:
+    case TypeId::kTimestamp:
+      return a.Values<int64_t>()[a_row] == b.Values<int64_t>()[b_row];
+    case TypeId::kDouble:
+      return ValuesEqual(a.Values<double>()[a_row], b.Values<double>()[b_row]);
+    case TypeId::kString:
+      return a.StringValue(a_row) == b.StringValue(b_row);
+    case TypeId::kStruct: {
+      for (int field_idx = 0; field_idx < static_cast<int>(a.type()->fields().size());
+           ++field_idx) {
+        ColumnRef left = a.StructField(field_idx);
+        ColumnRef right = b.StructField(field_idx);
+        if (left->IsValid(a_row) != right->IsValid(b_row)) return false;
+        if (left->IsValid(a_row) && !RowsEqual(*left, a_row, *right, b_row)) return false;
+      }
+      return true;
+    }
+    case TypeId::kList: {
+      const int32_t* a_offsets = a.Offsets();
+      const int32_t* b_offsets = b.Offsets();
+      const int64_t a_len = a_offsets[a_row + 1] - a_offsets[a_row];
+      if (a_len != b_offsets[b_row + 1] - b_offsets[b_row]) return false;
+      const Column& a_values = *a.ListValues();
+      const Column& b_values = *b.ListValues();
+      for (int64_t idx = 0; idx < a_len; ++idx) {
+        const int64_t left = a_offsets[a_row] + idx;
+        const int64_t right = b_offsets[b_row] + idx;
+        if (a_values.IsValid(left) != b_values.IsValid(right)) return false;
+        if (a_values.IsValid(left) && !RowsEqual(a_values, left, b_values, right)) return false;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+std::optional<TypeRef> CommonTypeOf(const std::vector<TypeRef>& types) {
+  TypeRef common;
+  for (const auto& type : types) {
+    if (!type) continue;
+    if (!common) {
+      common = type;
+      continue;
+    }
+    common = CommonSuperType(common, type);
+    if (!common) return std::nullopt;
+  }
+  return common ? common : StringType();
+}
+
+}  // namespace fn
+
 // ---------------------------------------------------------------------------------------------
 
 int ImplicitCastCost(const DataType& from, const DataType& to) {
@@ -482,7 +449,8 @@ std::optional<std::string> OperatorFunctionName(std::string_view op) {
       {"<=", "less_than_or_equal"},
       {">", "greater_than"},
       {">=", "greater_than_or_equal"},
-      {"||", "concat"}};
+      {"||", "concat"},
+      {"DIV", "div"}};
   for (const auto& [symbol, name] : kOperators) {
     if (op == symbol) return std::string(name);
   }
@@ -499,6 +467,25 @@ Status FunctionRegistry::Register(FunctionDef def) {
   std::string key = def.name;
   functions_.emplace(std::move(key), std::move(def));
   return Status::OK();
+}
+
+Status FunctionRegistry::RegisterAlias(std::string_view alias, std::string_view name) {
+  const FunctionDef* target = Lookup(name);
+  if (target == nullptr) return Status::NotFound("no function '{}' to alias", name);
+  FunctionDef copy = *target;
+  copy.name = ToLower(alias);
+  if (copy.display_name == target->name) copy.display_name = copy.name;
+  if (!target->signature_help.empty() && copy.display_name != target->display_name) {
+    // "lower(STRING)" -> "lcase(STRING)"
+    std::string help = target->signature_help;
+    size_t pos = 0;
+    while ((pos = help.find(target->display_name + "(", pos)) != std::string::npos) {
+      help.replace(pos, target->display_name.size(), copy.display_name);
+      pos += copy.display_name.size();
+    }
+    copy.signature_help = help;
+  }
+  return Register(std::move(copy));
 }
 
 const FunctionDef* FunctionRegistry::Lookup(std::string_view name) const {
@@ -547,8 +534,13 @@ std::optional<FunctionOverload> FunctionRegistry::Resolve(
 }
 
 void RegisterArithmeticFunctions(FunctionRegistry* registry) {
-  MustRegister(registry, ArithmeticFunction<ArithOp::kAdd>("add"));
-  MustRegister(registry, ArithmeticFunction<ArithOp::kSubtract>("subtract"));
+  // DATE + INT and DATE - INT shift by days (as Spark's date_add/date_sub).
+  FunctionDef add = ArithmeticFunction<ArithOp::kAdd>("add");
+  add.overloads.push_back(Overload({DateType(), Int32Type()}, DateType(), DateAddDays));
+  MustRegister(registry, std::move(add));
+  FunctionDef subtract = ArithmeticFunction<ArithOp::kSubtract>("subtract");
+  subtract.overloads.push_back(Overload({DateType(), Int32Type()}, DateType(), DateSubDays));
+  MustRegister(registry, std::move(subtract));
   MustRegister(registry, ArithmeticFunction<ArithOp::kMultiply>("multiply"));
 
   FunctionDef divide;
@@ -610,21 +602,23 @@ void RegisterComparisonFunctions(FunctionRegistry* registry) {
 }
 
 void RegisterStringFunctions(FunctionRegistry* registry) {
+  // concat(...) and '||': any primitive argument is cast to STRING first (as Spark).
   FunctionDef concat;
   concat.name = "concat";
-  FunctionOverload overload = Overload({StringType()}, StringType(), ConcatKernel);
-  overload.variadic = true;
-  concat.overloads.push_back(std::move(overload));
+  concat.signature_help = "concat(STRING, ...)";
+  concat.resolver = [](const std::vector<TypeRef>& arg_types) -> std::optional<FunctionOverload> {
+    if (arg_types.empty()) return std::nullopt;
+    for (const auto& type : arg_types) {
+      if (type && (type->id() == TypeId::kStruct || type->id() == TypeId::kList)) {
+        return std::nullopt;
+      }
+    }
+    FunctionOverload overload = Overload({}, StringType(), ConcatKernel);
+    overload.params.assign(arg_types.size(), StringType());
+    return overload;
+  };
   MustRegister(registry, std::move(concat));
 
-  FunctionDef lower;
-  lower.name = "lower";
-  lower.overloads.push_back(Overload({StringType()}, StringType(), CaseKernel<false>));
-  MustRegister(registry, std::move(lower));
-  FunctionDef upper;
-  upper.name = "upper";
-  upper.overloads.push_back(Overload({StringType()}, StringType(), CaseKernel<true>));
-  MustRegister(registry, std::move(upper));
   FunctionDef length;
   length.name = "length";
   length.overloads.push_back(Overload({StringType()}, Int32Type(), LengthKernel));
@@ -643,14 +637,6 @@ void RegisterMathFunctions(FunctionRegistry* registry) {
   MustRegister(registry, std::move(abs));
 }
 
-void RegisterConditionalFunctions(FunctionRegistry* registry) {
-  FunctionDef coalesce;
-  coalesce.name = "coalesce";
-  coalesce.resolver = ResolveCoalesce;
-  coalesce.signature_help = "coalesce(T, T, ...) with a common type T";
-  MustRegister(registry, std::move(coalesce));
-}
-
 const FunctionRegistry& FunctionRegistry::Default() {
   static const FunctionRegistry* registry = [] {
     auto* built = new FunctionRegistry();
@@ -659,6 +645,11 @@ const FunctionRegistry& FunctionRegistry::Default() {
     RegisterStringFunctions(built);
     RegisterMathFunctions(built);
     RegisterConditionalFunctions(built);
+    RegisterMoreStringFunctions(built);
+    RegisterMoreMathFunctions(built);
+    RegisterTimeFunctions(built);
+    RegisterJsonFunctions(built);
+    RegisterNestedFunctions(built);
     return built;
   }();
   return *registry;

@@ -15,6 +15,7 @@
 
 #include "columnar/column.h"
 #include "columnar/types.h"
+#include "columnar/value.h"
 #include "common/status.h"
 #include "exec/transform.h"
 
@@ -25,6 +26,9 @@ struct KernelContext {
   /// The bound result type (generic functions such as coalesce build columns of it).
   TypeRef result_type;
   const EvalContext* eval = nullptr;
+  /// What the overload's `prepare` built at bind time (a compiled regex, a date pattern, a time
+  /// zone), or nullptr.
+  const void* state = nullptr;
 };
 
 /// A vectorized implementation: every argument is a column of `num_rows` rows whose type is the
@@ -42,6 +46,12 @@ enum class NullHandling {
   kNullIfAllNull,    // NULL only if all arguments are (coalesce)
 };
 
+/// Runs once at bind time with the constant arguments (nullptr where an argument is not a
+/// constant); returns the kernel's state (KernelContext::state) or an error the binder reports at
+/// the call's position (bad regex, unknown time zone, bad date pattern).
+using PrepareFn =
+    std::function<Result<std::shared_ptr<const void>>(const std::vector<const Value*>& constants)>;
+
 /// One signature of a function.
 struct FunctionOverload {
   std::vector<TypeRef> params;
@@ -50,6 +60,14 @@ struct FunctionOverload {
   /// The last parameter repeats: accepts params.size() or more arguments.
   bool variadic = false;
   NullHandling nulls = NullHandling::kPropagate;
+  /// False for current_timestamp() and friends: never folded into a constant at plan time.
+  bool deterministic = true;
+  PrepareFn prepare;
+  /// Bit i set: when argument i is a constant the kernel reads it from its state, and the
+  /// evaluator passes a nullptr column for it (no per-batch copy of the constant).
+  uint32_t state_args = 0;
+  /// Filled by the binder from `prepare`.
+  std::shared_ptr<const void> state;
 };
 
 /// For generic functions: builds a concrete overload for the argument types (nullptr entries
@@ -78,6 +96,8 @@ class FunctionRegistry {
 
   /// Adds a function; AlreadyExists if the name is taken.
   Status Register(FunctionDef def);
+  /// Registers `alias` as another name of the registered function `name`.
+  Status RegisterAlias(std::string_view alias, std::string_view name);
   /// Case-insensitive lookup; nullptr if absent.
   const FunctionDef* Lookup(std::string_view name) const;
   /// Names callable in SQL, sorted (for "did you mean" suggestions).
@@ -106,6 +126,11 @@ void RegisterComparisonFunctions(FunctionRegistry* registry);
 void RegisterStringFunctions(FunctionRegistry* registry);
 void RegisterMathFunctions(FunctionRegistry* registry);
 void RegisterConditionalFunctions(FunctionRegistry* registry);
+void RegisterTimeFunctions(FunctionRegistry* registry);        // time_functions.cc
+void RegisterJsonFunctions(FunctionRegistry* registry);        // json_functions.cc
+void RegisterNestedFunctions(FunctionRegistry* registry);      // nested_functions.cc (arrays, hash)
+void RegisterMoreStringFunctions(FunctionRegistry* registry);  // string_functions.cc
+void RegisterMoreMathFunctions(FunctionRegistry* registry);    // math_functions.cc
 
 /// Operator spelling ("+", "=", "||") -> function name ("add", "equal", "concat").
 std::optional<std::string> OperatorFunctionName(std::string_view op);

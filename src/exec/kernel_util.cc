@@ -2,6 +2,9 @@
 
 #include <cstring>
 #include <limits>
+#include <memory>
+
+#include "columnar/builder.h"
 
 namespace sluice::kernels {
 
@@ -59,6 +62,75 @@ Result<ColumnRef> StringOutput::Finish(int64_t length, ValidityBuilder* validity
   BufferRef bits = validity->Finish(&null_count);
   return Column::Make(StringType(), length, {std::move(bits), offsets_.Finish(), data_.Finish()},
                       {}, null_count);
+}
+
+Result<ColumnRef> GatherFrom(const TypeRef& type, const std::vector<const Column*>& sources,
+                             const int32_t* source_idx, const int64_t* source_rows,
+                             int64_t num_rows) {
+  ValidityBuilder validity(num_rows);
+  for (int64_t row = 0; row < num_rows; ++row) {
+    if (source_idx[row] < 0 ||
+        sources[static_cast<size_t>(source_idx[row])]->IsNull(source_rows[row])) {
+      validity.SetNull(row);
+    }
+  }
+  auto gather_fixed = [&](auto tag) -> Result<ColumnRef> {
+    using T = decltype(tag);
+    FixedOutput<T> out(num_rows);
+    T* dst = out.data();
+    for (int64_t row = 0; row < num_rows; ++row) {
+      if (source_idx[row] >= 0) {
+        dst[row] = sources[static_cast<size_t>(source_idx[row])]->Values<T>()[source_rows[row]];
+      }
+    }
+    return out.Finish(type, num_rows, &validity);
+  };
+  switch (type->id()) {
+    case TypeId::kBoolean: {
+      BooleanOutput out(num_rows);
+      for (int64_t row = 0; row < num_rows; ++row) {
+        if (source_idx[row] >= 0 &&
+            sources[static_cast<size_t>(source_idx[row])]->BoolValue(source_rows[row])) {
+          out.Set(row, true);
+        }
+      }
+      return out.Finish(num_rows, &validity);
+    }
+    case TypeId::kInt32:
+    case TypeId::kDate:
+      return gather_fixed(int32_t{});
+    case TypeId::kInt64:
+    case TypeId::kTimestamp:
+      return gather_fixed(int64_t{});
+    case TypeId::kDouble:
+      return gather_fixed(double{});
+    case TypeId::kString: {
+      StringOutput out(num_rows);
+      for (int64_t row = 0; row < num_rows; ++row) {
+        if (validity.IsValid(row)) {
+          std::string_view value =
+              sources[static_cast<size_t>(source_idx[row])]->StringValue(source_rows[row]);
+          out.AppendPiece(value.data(), static_cast<int64_t>(value.size()));
+        }
+        out.EndRow();
+      }
+      return out.Finish(num_rows, &validity);
+    }
+    case TypeId::kStruct:
+    case TypeId::kList: {
+      std::unique_ptr<ColumnBuilder> builder = ColumnBuilder::Make(type);
+      builder->Reserve(num_rows);
+      for (int64_t row = 0; row < num_rows; ++row) {
+        if (validity.IsValid(row)) {
+          builder->AppendFrom(*sources[static_cast<size_t>(source_idx[row])], source_rows[row]);
+        } else {
+          builder->AppendNull();
+        }
+      }
+      return builder->Finish();
+    }
+  }
+  return Status::Internal("gather: unsupported type {}", type->ToString());
 }
 
 Result<ColumnRef> AndParentValidity(const ColumnRef& column, const Column& parent) {

@@ -3,8 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
+#include <utility>
 #include <vector>
 
+#include <algorithm>
 #include "columnar/buffer.h"
 #include "columnar/column.h"
 #include "columnar/types.h"
@@ -104,6 +107,96 @@ class StringOutput {
   BufferBuilder offsets_;
   BufferBuilder data_;
 };
+
+/// Builds a column of `type` whose row i is row `source_rows[i]` of `sources[source_idx[i]]`
+/// (`source_idx[i] < 0`: NULL). Fixed-width and STRING values are copied straight from the source
+/// buffers; nested values go through the generic builder.
+Result<ColumnRef> GatherFrom(const TypeRef& type, const std::vector<const Column*>& sources,
+                             const int32_t* source_idx, const int64_t* source_rows,
+                             int64_t num_rows);
+
+/// The common shape of a kernel: validity = AND of every argument's, then `fn(row, out...)` for
+/// each valid row, returning false to make the row NULL. `fn` is a template argument (inlined):
+/// no per-row virtual call.
+template <typename Fn>
+Result<ColumnRef> MapToString(const std::vector<ColumnRef>& args, int64_t num_rows, Fn&& fn,
+                              int64_t reserve_bytes = -1) {
+  ValidityBuilder validity(num_rows);
+  int64_t input_bytes = 0;
+  for (const auto& arg : args) {
+    if (arg == nullptr) continue;
+    validity.AndWith(*arg);
+    if (arg->type_id() == TypeId::kString && num_rows > 0) {
+      input_bytes = std::max<int64_t>(input_bytes, arg->Offsets()[num_rows] - arg->Offsets()[0]);
+    }
+  }
+  StringOutput out(num_rows);
+  out.ReserveData(reserve_bytes >= 0 ? reserve_bytes : input_bytes);
+  for (int64_t row = 0; row < num_rows; ++row) {
+    if (validity.IsValid(row) && !fn(row, out)) validity.SetNull(row);
+    out.EndRow();
+  }
+  return out.Finish(num_rows, &validity);
+}
+
+/// Fixed-width results: `fn(row, T* value) -> bool valid`.
+template <typename T, typename Fn>
+Result<ColumnRef> MapToFixed(TypeRef type, const std::vector<ColumnRef>& args, int64_t num_rows,
+                             Fn&& fn) {
+  ValidityBuilder validity(num_rows);
+  for (const auto& arg : args) {
+    if (arg != nullptr) validity.AndWith(*arg);
+  }
+  FixedOutput<T> out(num_rows);
+  T* dst = out.data();
+  if (validity.all_valid()) {
+    for (int64_t row = 0; row < num_rows; ++row) {
+      if (!fn(row, &dst[row])) validity.SetNull(row);
+    }
+  } else {
+    for (int64_t row = 0; row < num_rows; ++row) {
+      if (validity.IsValid(row) && !fn(row, &dst[row])) validity.SetNull(row);
+    }
+  }
+  return out.Finish(std::move(type), num_rows, &validity);
+}
+
+/// BOOLEAN results: `fn(row, bool* value) -> bool valid`.
+template <typename Fn>
+Result<ColumnRef> MapToBoolean(const std::vector<ColumnRef>& args, int64_t num_rows, Fn&& fn) {
+  ValidityBuilder validity(num_rows);
+  for (const auto& arg : args) {
+    if (arg != nullptr) validity.AndWith(*arg);
+  }
+  BooleanOutput out(num_rows);
+  for (int64_t row = 0; row < num_rows; ++row) {
+    if (!validity.IsValid(row)) continue;
+    bool value = false;
+    if (fn(row, &value)) {
+      if (value) out.Set(row, true);
+    } else {
+      validity.SetNull(row);
+    }
+  }
+  return out.Finish(num_rows, &validity);
+}
+
+/// Number of UTF-8 code points in `s` (continuation bytes are not counted).
+inline int64_t Utf8Length(std::string_view s) {
+  int64_t count = 0;
+  for (char c : s) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return count;
+}
+/// Byte offset of code point `index` in `s` (s.size() if past the end).
+inline size_t Utf8Advance(std::string_view s, int64_t index) {
+  size_t pos = 0;
+  while (pos < s.size() && index > 0) {
+    ++pos;
+    while (pos < s.size() && (static_cast<unsigned char>(s[pos]) & 0xC0) == 0x80) ++pos;
+    --index;
+  }
+  return pos;
+}
 
 /// `column` with its validity replaced by (its own AND `parent`'s), for struct fields under a
 /// NULL struct. Zero-copy when `parent` has no nulls.

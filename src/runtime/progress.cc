@@ -57,15 +57,22 @@ std::string QueryProgress::ToJson() const {
   json["numOutputRows"] = num_output_rows;
   json["filesWritten"] = files_written;
   json["bytesWritten"] = bytes_written;
+  if (bad_records > 0) {
+    Json by_reason = Json::object();
+    for (const auto& [reason, count] : bad_records_by_reason) by_reason[reason] = count;
+    json["badRecords"] = Json{{"count", bad_records}, {"byReason", std::move(by_reason)}};
+  }
   if (replayed) json["replayed"] = true;
   return json.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 std::string QueryProgress::Summary() const {
   return fmt::format(
-      "query '{}' batch {}{}: {} rows in, {} rows out in {} ms ({:.0f} rows/s), {} files, {} bytes",
+      "query '{}' batch {}{}: {} rows in, {} rows out in {} ms ({:.0f} rows/s), {} files, {} "
+      "bytes{}",
       name, batch_id, replayed ? " (replayed)" : "", num_input_rows, num_output_rows,
-      trigger_execution_ms, processed_rows_per_second, files_written, bytes_written);
+      trigger_execution_ms, processed_rows_per_second, files_written, bytes_written,
+      bad_records > 0 ? fmt::format(", {} bad records", bad_records) : std::string());
 }
 
 Result<std::unique_ptr<ProgressReporter>> ProgressReporter::Open(const std::string& path) {

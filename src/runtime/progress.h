@@ -50,6 +50,10 @@ struct QueryProgress {
   int64_t num_output_rows = 0;
   int64_t files_written = 0;
   int64_t bytes_written = 0;
+  /// Records the source's decoder rejected or flagged, in total and per reason ("badRecords":
+  /// {"count": n, "byReason": {...}} in the JSON, present when n > 0).
+  int64_t bad_records = 0;
+  std::map<std::string, int64_t> bad_records_by_reason;
   /// True when the batch was replayed from the offsets log after a restart.
   bool replayed = false;
 

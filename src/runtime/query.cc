@@ -6,6 +6,8 @@
 
 #include "common/fault_point.h"
 #include "common/logging.h"
+#include "common/strings.h"
+#include "formats/decode.h"
 
 namespace sluice {
 
@@ -356,6 +358,9 @@ Status StreamingQuery::ExecuteBatch(const OffsetsEntry& entry, bool replay,
       RETURN_NOT_OK(source_->Read(partition, range.first, range.second, &input));
     }
     progress->get_batch_ms = ElapsedMs(read_start);
+    std::vector<BadRecord> bad_records = source_->TakeBadRecords();
+    progress->bad_records = static_cast<int64_t>(bad_records.size());
+    for (const BadRecord& bad : bad_records) ++progress->bad_records_by_reason[bad.reason_kind];
 
     int64_t add_start = SteadyMicros();
     EvalContext context{batch_id, entry.batch_timestamp_ms * 1000};
@@ -374,6 +379,10 @@ Status StreamingQuery::ExecuteBatch(const OffsetsEntry& entry, bool replay,
         RETURN_NOT_OK(sink_->Write(batch_id, output));
         progress->num_output_rows += output.num_rows();
       }
+      // The quarantine is published before the sink commits: a replay of N (the sink not
+      // committed) rewrites the same file with the same bytes; once the sink committed N, the
+      // file is already there.
+      RETURN_NOT_OK(WriteBadRecords(batch_id, bad_records));
       SLUICE_FAULT_POINT("runtime.after_sink_write");
       ASSIGN_OR_RETURN(stats, sink_->Commit(batch_id));
       return Status::OK();
@@ -405,6 +414,50 @@ Status StreamingQuery::ExecuteBatch(const OffsetsEntry& entry, bool replay,
   progress->trigger_execution_ms = ElapsedMs(trigger_start) + progress->latest_offset_ms;
   progress->processed_rows_per_second = Rate(
       progress->num_input_rows, SteadyMicros() - trigger_start + progress->latest_offset_ms * 1000);
+  return Status::OK();
+}
+
+Status StreamingQuery::WriteBadRecords(int64_t batch_id, const std::vector<BadRecord>& records) {
+  if (records.empty()) return Status::OK();
+  const OptionSet& options = plan_.source.options;
+  if (!options.Has("badRecordsPath") || options.GetString("badRecordsPath").empty()) {
+    return Status::OK();
+  }
+  const std::string root = options.GetString("badRecordsPath");
+  const std::string name = fmt::format("bad-records-{:06}.json", batch_id);
+  const std::string final_path = JoinPath(JoinPath(root, plan_.name), name);
+  const std::string staging_path =
+      JoinPath(JoinPath(JoinPath(root, "_sluice_staging"), plan_.name), name + ".inprogress");
+  ASSIGN_OR_RETURN(auto fs, FileSystemForPath(root));
+  std::string lines;
+  for (const BadRecord& record : records) {
+    lines += fmt::format(R"({{"batchId":{},"query":)", batch_id);
+    AppendJsonString(lines, plan_.name);
+    lines += R"(,"source":)";
+    AppendJsonString(lines, plan_.source.name);
+    if (!record.coordinates.empty()) {
+      lines.push_back(',');
+      lines += record.coordinates;
+    }
+    lines += R"(,"reasonKind":)";
+    AppendJsonString(lines, record.reason_kind);
+    lines += R"(,"reason":)";
+    AppendJsonString(lines, record.reason);
+    lines += record.dropped ? R"(,"dropped":true)" : R"(,"dropped":false)";
+    size_t key_at = lines.size();
+    lines += R"(,"record":)";
+    if (!AppendRawRecordJson(lines, record.raw)) {
+      lines.replace(key_at, 10, R"(,"recordBase64":)");
+    }
+    lines += "}\n";
+  }
+  ASSIGN_OR_RETURN(auto writer, fs->OpenStaged(staging_path, final_path));
+  Status st = writer->Append(lines);
+  if (st.ok()) st = writer->Publish();
+  if (!st.ok()) {
+    (void)writer->Abort();
+    return st.WithContext(fmt::format("writing bad records to '{}'", final_path));
+  }
   return Status::OK();
 }
 

@@ -64,6 +64,9 @@ class StreamingQuery {
   Status RunBatch(const OffsetsEntry& entry, bool replay, int64_t previous_start_micros,
                   const OffsetMap& latest, int64_t latest_offset_ms);
   Status ExecuteBatch(const OffsetsEntry& entry, bool replay, QueryProgress* progress);
+  /// Writes batch N's bad records as JSON lines to <badRecordsPath>/<query>/bad-records-<N>.json
+  /// (staged, then published), when the source has a badRecordsPath option.
+  Status WriteBadRecords(int64_t batch_id, const std::vector<BadRecord>& records);
   /// Where a partition starts when `position` does not have it yet (its initial offset).
   Result<int64_t> StartOf(const OffsetMap& position, const std::string& partition);
 

@@ -33,11 +33,18 @@ enum class ExprKind {
   kLiteral,
   kInterval,  // INTERVAL '30' SECOND: literal holds BIGINT microseconds
   kUnary,     // op: "-", "+", "NOT"; children[0]
-  kBinary,    // op: "+","-","*","/","%","=","<>","<","<=",">",">=","AND","OR","||"; children[0..1]
+  /// op: "+","-","*","/","%","DIV","=","<>","<","<=",">",">=","AND","OR","||",
+  /// "IS DISTINCT FROM", "IS NOT DISTINCT FROM", and "LIKE"/"ILIKE"/"RLIKE" (negated = NOT LIKE;
+  /// an optional third child is LIKE's ESCAPE character); children[0..1]
+  kBinary,
   kIsNull,    // children[0]; negated = IS NOT NULL
   kCast,      // children[0]; cast_type; try_cast for TRY_CAST
   kFunction,  // name(args...): function_name, children = args
   kCase,  // CASE [operand] WHEN .. THEN .. [ELSE ..] END: children = [operand?] whens/thens [else]
+  kIn,    // x [NOT] IN (a, b, ...): children = x, a, b, ...; negated
+  kBetween,    // x [NOT] BETWEEN lo AND hi: children = x, lo, hi; negated
+  kSubscript,  // a[i]: children = a, i
+  kField,      // (expr).name or a[i].name: children[0]; path[0] = the field name
 };
 
 struct ParsedExpr {
@@ -48,7 +55,7 @@ struct ParsedExpr {
   std::string op;                 // kUnary, kBinary (upper-case for keywords)
   std::string function_name;      // kFunction (as written)
   TypeRef cast_type;              // kCast
-  bool negated = false;           // kIsNull
+  bool negated = false;           // kIsNull, kIn, kBetween, LIKE
   bool try_cast = false;          // kCast
   bool case_has_operand = false;  // kCase
   bool case_has_else = false;     // kCase

@@ -6,6 +6,7 @@
 #include "exec/cast.h"
 #include "exec/expression.h"
 #include "exec/functions.h"
+#include "exec/kernel_util.h"
 
 namespace sluice::sql {
 namespace {
@@ -209,6 +210,10 @@ class Binder {
     if (expr->type()->Equals(*type)) return expr;
     Result<BoundExprPtr> cast = BoundExpr::MakeCast(expr, type, /*try_cast=*/false, expr->text());
     SLUICE_DCHECK(cast.ok(), "implicit casts are always valid casts");
+    if (expr->kind() == BoundExprKind::kLiteral) {
+      Result<BoundExprPtr> folded = FoldConstant(*cast);
+      if (folded.ok()) return *folded;
+    }
     return *cast;
   }
 
@@ -256,8 +261,189 @@ class Binder {
     for (size_t idx = 0; idx < args.size(); ++idx) {
       args[idx] = Coerce(args[idx], overload->params[idx]);
     }
+    if (!Prepare(&*overload, args, error_location)) return nullptr;
     bool nullable = ResultNullable(*overload, args);
     return BoundExpr::MakeCall(function.name, std::move(*overload), std::move(args), nullable,
+                               expr.text);
+  }
+
+  /// Runs the overload's bind-time preparation (compiling a constant regex or date pattern, loading
+  /// a time zone); its errors are reported at `location`.
+  bool Prepare(FunctionOverload* overload, const std::vector<BoundExprPtr>& args,
+               Location location) {
+    if (!overload->prepare) return true;
+    std::vector<const Value*> constants;
+    for (const auto& arg : args) {
+      constants.push_back(arg->kind() == BoundExprKind::kLiteral ? &*arg->literal() : nullptr);
+    }
+    Result<std::shared_ptr<const void>> state = overload->prepare(constants);
+    if (!state.ok()) {
+      Error(location, state.status().message());
+      return false;
+    }
+    overload->state = std::move(*state);
+    return true;
+  }
+
+  /// An operator-like call built by the binder itself (BETWEEN, simple CASE, IN):
+  /// `symbol` names it in errors.
+  BoundExprPtr BindNamedCall(std::string_view function_name, std::string_view symbol,
+                             std::vector<BoundExprPtr> args, const std::string& text,
+                             Location location) {
+    const FunctionDef* function = registry_.Lookup(function_name);
+    SLUICE_DCHECK(function != nullptr, "function missing from the registry");
+    std::vector<TypeRef> arg_types;
+    for (const auto& arg : args) arg_types.push_back(arg->type());
+    std::optional<FunctionOverload> overload = registry_.Resolve(*function, arg_types);
+    if (!overload) {
+      std::vector<std::string> names;
+      for (const auto& arg : args) names.push_back(TypeName(arg));
+      Error(location, "cannot apply '" + std::string(symbol) + "' to " + Join(names, " and "));
+      return nullptr;
+    }
+    for (size_t idx = 0; idx < args.size(); ++idx) {
+      args[idx] = Coerce(args[idx], overload->params[idx]);
+    }
+    if (!Prepare(&*overload, args, location)) return nullptr;
+    bool nullable = ResultNullable(*overload, args);
+    return BoundExpr::MakeCall(function->name, std::move(*overload), std::move(args), nullable,
+                               text);
+  }
+
+  /// CASE: conditions and values become case_when(c1, v1, ..., else).
+  BoundExprPtr BindCase(const ParsedExpr& expr) {
+    const auto& children = expr.children;
+    size_t first = expr.case_has_operand ? 1 : 0;
+    size_t end = children.size() - (expr.case_has_else ? 1 : 0);
+    BoundExprPtr operand;
+    if (expr.case_has_operand) {
+      operand = BindExpr(*children[0]);
+      if (!operand) return nullptr;
+    }
+    std::vector<BoundExprPtr> args;
+    std::vector<Location> locations;
+    bool ok = true;
+    for (size_t idx = first; idx + 1 < end; idx += 2) {
+      BoundExprPtr when;
+      if (operand) {
+        BoundExprPtr value = BindExpr(*children[idx]);
+        if (value) {
+          when = BindNamedCall("equal", "=", {operand, value}, children[idx]->text,
+                               StartLocation(*children[idx]));
+        }
+      } else {
+        when = BindBoolean(*children[idx]);
+        if (when && when->type()->id() != TypeId::kBoolean) {
+          Error(StartLocation(*children[idx]),
+                "CASE WHEN condition must be BOOLEAN, got " + TypeName(when));
+          when = nullptr;
+        }
+      }
+      BoundExprPtr then = BindExpr(*children[idx + 1]);
+      if (!when || !then) ok = false;
+      args.push_back(std::move(when));
+      args.push_back(std::move(then));
+      locations.push_back(StartLocation(*children[idx + 1]));
+    }
+    if (expr.case_has_else) {
+      BoundExprPtr otherwise = BindExpr(*children.back());
+      if (!otherwise) ok = false;
+      args.push_back(std::move(otherwise));
+      locations.push_back(StartLocation(*children.back()));
+    } else {
+      args.push_back(BoundExpr::MakeLiteral(Value(TypeRef()), "NULL"));
+    }
+    if (!ok) return nullptr;
+    return BindConditional("case_when", std::move(args), expr, locations);
+  }
+
+  /// case_when / if: the values get a common type; the result is NULL only if a value can be.
+  BoundExprPtr BindConditional(std::string_view function_name, std::vector<BoundExprPtr> args,
+                               const ParsedExpr& expr, const std::vector<Location>& locations) {
+    const FunctionDef* function = registry_.Lookup(function_name);
+    std::vector<TypeRef> arg_types;
+    for (const auto& arg : args) arg_types.push_back(arg->type());
+    std::optional<FunctionOverload> overload = registry_.Resolve(*function, arg_types);
+    if (!overload) {
+      std::vector<std::string> names;
+      for (size_t idx = 1; idx < args.size(); idx += 2) names.push_back(TypeName(args[idx]));
+      names.push_back(TypeName(args.back()));
+      Error(locations.empty() ? expr.location : locations.front(),
+            "the branches of " + std::string(function_name == "if" ? "IF" : "CASE") +
+                " have no common type: " + Join(names, ", "));
+      return nullptr;
+    }
+    bool nullable = false;
+    for (size_t idx = 0; idx < args.size(); ++idx) {
+      args[idx] = Coerce(args[idx], overload->params[idx]);
+      const bool is_value = idx % 2 == 1 || idx + 1 == args.size();
+      if (is_value && args[idx]->nullable()) nullable = true;
+    }
+    return BoundExpr::MakeCall(function->name, std::move(*overload), std::move(args), nullable,
+                               expr.text);
+  }
+
+  BoundExprPtr BindIn(const ParsedExpr& expr) {
+    std::vector<BoundExprPtr> args;
+    bool ok = true;
+    for (const auto& child : expr.children) {
+      BoundExprPtr arg = BindExpr(*child);
+      if (!arg) ok = false;
+      args.push_back(std::move(arg));
+    }
+    if (!ok) return nullptr;
+    BoundExprPtr in = BindNamedCall("in_list", "IN", std::move(args), expr.text, expr.location);
+    if (!in || !expr.negated) return in;
+    return BoundExpr::MakeNot(std::move(in), expr.text);
+  }
+
+  BoundExprPtr BindBetween(const ParsedExpr& expr) {
+    BoundExprPtr value = BindExpr(*expr.children[0]);
+    BoundExprPtr low = BindExpr(*expr.children[1]);
+    BoundExprPtr high = BindExpr(*expr.children[2]);
+    if (!value || !low || !high) return nullptr;
+    BoundExprPtr lower_ok =
+        BindNamedCall("greater_than_or_equal", "BETWEEN", {value, low}, expr.text, expr.location);
+    BoundExprPtr upper_ok =
+        BindNamedCall("less_than_or_equal", "BETWEEN", {value, high}, expr.text, expr.location);
+    if (!lower_ok || !upper_ok) return nullptr;
+    BoundExprPtr both = BoundExpr::MakeAnd(std::move(lower_ok), std::move(upper_ok), expr.text);
+    return expr.negated ? BoundExpr::MakeNot(std::move(both), expr.text) : both;
+  }
+
+  /// a[i] (0-based, as Spark) and (expr).field.
+  BoundExprPtr BindSubscript(const ParsedExpr& expr) {
+    BoundExprPtr base = BindExpr(*expr.children[0]);
+    BoundExprPtr index = BindExpr(*expr.children[1]);
+    if (!base || !index) return nullptr;
+    return BindNamedCall("subscript", "[]", {std::move(base), std::move(index)}, expr.text,
+                         expr.location);
+  }
+
+  BoundExprPtr BindField(const ParsedExpr& expr) {
+    BoundExprPtr base = BindExpr(*expr.children[0]);
+    if (!base) return nullptr;
+    if (IsUntypedNull(base) || base->type()->id() != TypeId::kStruct) {
+      Error(expr.location, "cannot access field '" + expr.path[0] + "' of " + TypeName(base));
+      return nullptr;
+    }
+    int field_index = base->type()->FieldIndex(expr.path[0]);
+    if (field_index < 0) {
+      std::vector<std::string> names;
+      for (const Field& member : base->type()->fields()) names.push_back(member.name);
+      Error(expr.location, "no field '" + expr.path[0] + "' in " + base->type()->ToString() +
+                               Suggestion(expr.path[0], names));
+      return nullptr;
+    }
+    FunctionOverload overload;
+    overload.params = {base->type()};
+    overload.result = base->type()->fields()[static_cast<size_t>(field_index)].type;
+    overload.kernel = [field_index](const KernelContext&, const std::vector<ColumnRef>& args,
+                                    int64_t) -> Result<ColumnRef> {
+      return kernels::AndParentValidity(args[0]->StructField(field_index), *args[0]);
+    };
+    column_ref_name_ = base->type()->fields()[static_cast<size_t>(field_index)].name;
+    return BoundExpr::MakeCall("struct_field", std::move(overload), {std::move(base)}, true,
                                expr.text);
   }
 
@@ -320,6 +506,26 @@ class Binder {
                                                expr.children[1]->kind == ExprKind::kInterval)) {
       return BindIntervalArithmetic(expr);
     }
+    if (expr.op == "LIKE" || expr.op == "ILIKE" || expr.op == "RLIKE") {
+      std::vector<BoundExprPtr> args;
+      for (const auto& child : expr.children) {
+        BoundExprPtr arg = BindExpr(*child);
+        if (!arg) return nullptr;
+        args.push_back(std::move(arg));
+      }
+      std::string name = expr.op == "RLIKE" ? "rlike" : ToLower(expr.op);
+      BoundExprPtr call = BindNamedCall(name, expr.op, std::move(args), expr.text, expr.location);
+      if (!call || !expr.negated) return call;
+      return BoundExpr::MakeNot(std::move(call), expr.text);
+    }
+    if (expr.op == "IS DISTINCT FROM" || expr.op == "IS NOT DISTINCT FROM") {
+      BoundExprPtr left = BindExpr(*expr.children[0]);
+      BoundExprPtr right = BindExpr(*expr.children[1]);
+      if (!left || !right) return nullptr;
+      return BindNamedCall(
+          expr.op == "IS DISTINCT FROM" ? "is_distinct_from" : "is_not_distinct_from", expr.op,
+          {std::move(left), std::move(right)}, expr.text, expr.location);
+    }
     std::optional<std::string> function_name = OperatorFunctionName(expr.op);
     if (!function_name) {
       Error(expr.location, "unknown operator '" + expr.op + "'");
@@ -371,7 +577,7 @@ class Binder {
     return BindCall(*function, std::move(args), expr, expr.location, /*is_operator=*/false);
   }
 
-  BoundExprPtr BindExpr(const ParsedExpr& expr) {
+  BoundExprPtr BindExprUnfolded(const ParsedExpr& expr) {
     switch (expr.kind) {
       case ExprKind::kColumnRef:
         return BindColumnRef(expr, expr.path);
@@ -409,11 +615,33 @@ class Binder {
       case ExprKind::kFunction:
         return BindFunction(expr);
       case ExprKind::kCase:
-        Error(expr.location, "CASE is not supported yet");
-        return nullptr;
+        return BindCase(expr);
+      case ExprKind::kIn:
+        return BindIn(expr);
+      case ExprKind::kBetween:
+        return BindBetween(expr);
+      case ExprKind::kSubscript:
+        return BindSubscript(expr);
+      case ExprKind::kField:
+        return BindField(expr);
     }
     Error(expr.location, "unsupported expression");
     return nullptr;
+  }
+
+  /// Binds `expr`, then folds it into a literal when it is constant (plan-time evaluation).
+  BoundExprPtr BindExpr(const ParsedExpr& expr) {
+    BoundExprPtr bound = BindExprUnfolded(expr);
+    if (!bound || bound->kind() == BoundExprKind::kLiteral ||
+        bound->kind() == BoundExprKind::kColumnRef) {
+      return bound;
+    }
+    Result<BoundExprPtr> folded = FoldConstant(bound);
+    if (!folded.ok()) {
+      Error(StartLocation(expr), folded.status().message());
+      return nullptr;
+    }
+    return *folded;
   }
 
   const InsertStmt& insert_;

@@ -104,6 +104,14 @@ class Lexer {
     std::string value;
     while (pos_ < text_.size()) {
       char c = text_[pos_];
+      if (quote == '\'' && c == '\\' && pos_ + 1 < text_.size()) {
+        // A backslash escapes the next character (Spark); the parser unescapes the literal.
+        value.push_back(c);
+        Advance();
+        value.push_back(text_[pos_]);
+        Advance();
+        continue;
+      }
       if (c == quote) {
         if (PeekChar(1) == quote) {
           value.push_back(quote);
@@ -158,7 +166,7 @@ class Lexer {
     if (c == '"') return LexQuoted('"', TokenKind::kQuotedIdentifier, "quoted identifier");
     if (c == '`') return LexQuoted('`', TokenKind::kQuotedIdentifier, "quoted identifier");
 
-    static constexpr std::string_view kTwoChar[] = {"==", "<>", "!=", "<=", ">=", "||"};
+    static constexpr std::string_view kTwoChar[] = {"==", "<>", "!=", "<=", ">=", "||", "::"};
     for (std::string_view op : kTwoChar) {
       if (c == op[0] && PeekChar(1) == op[1]) {
         Advance();

@@ -18,7 +18,7 @@ enum class TokenKind {
   kString,            // 'text' (value = unescaped text)
   kInteger,           // 123 (value = digits)
   kDecimal,           // 1.5, .5, 1e10 (value = text)
-  kOperator,          // ( ) , ; . * + - / % = == <> != < <= > >= || : [ ]
+  kOperator,          // ( ) , ; . * + - / % = == <> != < <= > >= || : :: [ ]
   kError,             // a lexical error; value = the message
   kEnd,               // end of input
 };

@@ -1,5 +1,6 @@
 #include "sql/parser.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -15,10 +16,101 @@ namespace {
 
 // Words that never name a column or an alias when written unquoted.
 constexpr std::string_view kReservedWords[] = {
-    "SELECT", "FROM",  "WHERE",  "AS",    "AND",      "OR",     "NOT",  "IS",
-    "NULL",   "TRUE",  "FALSE",  "CAST",  "TRY_CAST", "INSERT", "INTO", "CREATE",
-    "SET",    "WITH",  "CASE",   "WHEN",  "THEN",     "ELSE",   "END",  "GROUP",
-    "BY",     "ORDER", "HAVING", "LIMIT", "UNION",    "JOIN",   "ON",   "DISTINCT"};
+    "SELECT", "FROM",    "WHERE",  "AS",    "AND",      "OR",     "NOT",  "IS",
+    "NULL",   "TRUE",    "FALSE",  "CAST",  "TRY_CAST", "INSERT", "INTO", "CREATE",
+    "SET",    "WITH",    "CASE",   "WHEN",  "THEN",     "ELSE",   "END",  "GROUP",
+    "BY",     "ORDER",   "HAVING", "LIMIT", "UNION",    "JOIN",   "ON",   "DISTINCT",
+    "IN",     "BETWEEN", "LIKE",   "ILIKE", "RLIKE"};
+
+/// Spark's string-literal escapes (`unescapeSQLString`): \n \t \r \b \0 \Z \' \" \\,
+/// \uXXXX, octal \ooo; `\%` and `\_` keep their backslash (LIKE escapes); before any other
+/// character the backslash is dropped.
+std::string UnescapeSparkString(std::string_view raw) {
+  if (raw.find('\\') == std::string_view::npos) return std::string(raw);
+  std::string out;
+  out.reserve(raw.size());
+  auto append_utf8 = [&](uint32_t code) {
+    if (code < 0x80) {
+      out.push_back(static_cast<char>(code));
+    } else if (code < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (code >> 6)));
+      out.push_back(static_cast<char>(0x80 | (code & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xE0 | (code >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((code >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (code & 0x3F)));
+    }
+  };
+  for (size_t pos = 0; pos < raw.size(); ++pos) {
+    char c = raw[pos];
+    if (c != '\\' || pos + 1 >= raw.size()) {
+      out.push_back(c);
+      continue;
+    }
+    char next = raw[++pos];
+    auto is_hex = [](char h) { return std::isxdigit(static_cast<unsigned char>(h)) != 0; };
+    if (next == 'u' && pos + 4 < raw.size() && is_hex(raw[pos + 1]) && is_hex(raw[pos + 2]) &&
+        is_hex(raw[pos + 3]) && is_hex(raw[pos + 4])) {
+      append_utf8(
+          static_cast<uint32_t>(std::stoul(std::string(raw.substr(pos + 1, 4)), nullptr, 16)));
+      pos += 4;
+      continue;
+    }
+    if (next >= '0' && next <= '1' && pos + 2 < raw.size() && raw[pos + 1] >= '0' &&
+        raw[pos + 1] <= '7' && raw[pos + 2] >= '0' && raw[pos + 2] <= '7') {
+      out.push_back(
+          static_cast<char>((next - '0') * 64 + (raw[pos + 1] - '0') * 8 + (raw[pos + 2] - '0')));
+      pos += 2;
+      continue;
+    }
+    switch (next) {
+      case '0':
+        out.push_back('\0');
+        break;
+      case 'b':
+        out.push_back('\b');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'Z':
+        out.push_back('\x1A');
+        break;
+      case '%':
+        out += "\\%";
+        break;
+      case '_':
+        out += "\\_";
+        break;
+      default:
+        out.push_back(next);
+        break;
+    }
+  }
+  return out;
+}
+
+/// Type names other engines use, mapped onto ours (Spark code pasted as is still binds).
+std::optional<TypeRef> TypeAlias(std::string_view name) {
+  for (std::string_view alias : {"FLOAT", "REAL", "DECIMAL", "NUMERIC", "DEC"}) {
+    if (EqualsIgnoreCase(name, alias)) return DoubleType();
+  }
+  for (std::string_view alias : {"SMALLINT", "TINYINT", "SHORT", "BYTE", "INT4", "INT2"}) {
+    if (EqualsIgnoreCase(name, alias)) return Int32Type();
+  }
+  if (EqualsIgnoreCase(name, "INT8")) return Int64Type();
+  if (EqualsIgnoreCase(name, "TIMESTAMP_NTZ") || EqualsIgnoreCase(name, "TIMESTAMP_LTZ") ||
+      EqualsIgnoreCase(name, "TIMESTAMPTZ")) {
+    return TimestampType();
+  }
+  return std::nullopt;
+}
 
 bool IsReserved(const Token& token) {
   if (token.kind != TokenKind::kIdentifier) return false;
@@ -240,6 +332,11 @@ class Parser {
     if (!ExpectOp("=")) return false;
     const Token& token = Peek();
     option->value_location = token.location;
+    if (token.kind == TokenKind::kString) {
+      // Spark's escapes apply to option strings too: '\t' is a tab, '\\' a backslash.
+      option->value = UnescapeSparkString(Next().value);
+      return true;
+    }
     if (token.kind == TokenKind::kString || token.kind == TokenKind::kQuotedIdentifier ||
         (token.kind == TokenKind::kIdentifier &&
          (!IsReserved(token) || IsKeyword(token, "TRUE") || IsKeyword(token, "FALSE")))) {
@@ -455,11 +552,19 @@ class Parser {
       return ListType(std::move(element));
     }
     std::optional<TypeRef> type = PrimitiveTypeFromName(token.text);
+    if (!type) type = TypeAlias(token.text);
     if (!type) {
       ErrorAt(token.location, "unknown type '" + token.text + "'");
       return nullptr;
     }
     Next();
+    // DECIMAL(10, 2), VARCHAR(20): the precision is accepted and ignored (DECIMAL is DOUBLE).
+    if (IsOp(Peek(), "(") && Peek(1).kind == TokenKind::kInteger) {
+      Next();
+      Next();
+      if (AcceptOp(",") && Peek().kind == TokenKind::kInteger) Next();
+      if (!ExpectOp(")")) return nullptr;
+    }
     return *type;
   }
 
@@ -550,6 +655,11 @@ class Parser {
     return std::nullopt;
   }
 
+  static bool IsPredicateKeyword(const Token& token) {
+    return IsKeyword(token, "IN") || IsKeyword(token, "BETWEEN") || IsKeyword(token, "LIKE") ||
+           IsKeyword(token, "ILIKE") || IsKeyword(token, "RLIKE") || IsKeyword(token, "REGEXP");
+  }
+
   ParsedExprPtr ParseComparison() {
     size_t begin = Peek().begin;
     ParsedExprPtr left = ParseConcat();
@@ -562,16 +672,75 @@ class Parser {
       } else if (IsKeyword(Peek(), "IS")) {
         Token is = Next();
         bool negated = AcceptKeyword("NOT");
+        if (AcceptKeyword("DISTINCT")) {
+          if (!ExpectKeyword("FROM")) return nullptr;
+          ParsedExprPtr right = ParseConcat();
+          if (failed_) return nullptr;
+          left = MakeBinary(negated ? "IS NOT DISTINCT FROM" : "IS DISTINCT FROM", is,
+                            std::move(left), std::move(right), begin);
+          continue;
+        }
         if (!ExpectKeyword("NULL")) return nullptr;
         auto expr = NewExpr(ExprKind::kIsNull, is.location);
         expr->negated = negated;
         expr->children.push_back(std::move(left));
         left = Finish(std::move(expr), begin);
+      } else if (IsPredicateKeyword(Peek()) ||
+                 (IsKeyword(Peek(), "NOT") && IsPredicateKeyword(Peek(1)))) {
+        bool negated = AcceptKeyword("NOT");
+        Token keyword = Next();
+        left = ParsePredicate(std::move(left), keyword, negated, begin);
+        if (failed_) return nullptr;
       } else {
         break;
       }
     }
     return failed_ ? nullptr : std::move(left);
+  }
+
+  /// The rest of `left [NOT] IN (...)`, `BETWEEN lo AND hi`, `LIKE p [ESCAPE e]`, `RLIKE p`.
+  ParsedExprPtr ParsePredicate(ParsedExprPtr left, const Token& keyword, bool negated,
+                               size_t begin) {
+    if (IsKeyword(keyword, "IN")) {
+      auto expr = NewExpr(ExprKind::kIn, keyword.location);
+      expr->negated = negated;
+      expr->children.push_back(std::move(left));
+      if (!ExpectOp("(")) return nullptr;
+      do {
+        ParsedExprPtr item = ParseExpr();
+        if (failed_) return nullptr;
+        expr->children.push_back(std::move(item));
+      } while (AcceptOp(","));
+      if (!ExpectOp(")")) return nullptr;
+      return Finish(std::move(expr), begin);
+    }
+    if (IsKeyword(keyword, "BETWEEN")) {
+      auto expr = NewExpr(ExprKind::kBetween, keyword.location);
+      expr->negated = negated;
+      expr->children.push_back(std::move(left));
+      ParsedExprPtr low = ParseConcat();
+      if (failed_ || !ExpectKeyword("AND")) return nullptr;
+      ParsedExprPtr high = ParseConcat();
+      if (failed_) return nullptr;
+      expr->children.push_back(std::move(low));
+      expr->children.push_back(std::move(high));
+      return Finish(std::move(expr), begin);
+    }
+    std::string op = ToUpper(keyword.text);
+    if (op == "REGEXP") op = "RLIKE";
+    ParsedExprPtr pattern = ParseConcat();
+    if (failed_) return nullptr;
+    auto expr = NewExpr(ExprKind::kBinary, keyword.location);
+    expr->op = op;
+    expr->negated = negated;
+    expr->children.push_back(std::move(left));
+    expr->children.push_back(std::move(pattern));
+    if (op != "RLIKE" && AcceptKeyword("ESCAPE")) {
+      ParsedExprPtr escape = ParsePrimary();
+      if (failed_) return nullptr;
+      expr->children.push_back(std::move(escape));
+    }
+    return Finish(std::move(expr), begin);
   }
 
   ParsedExprPtr ParseConcat() {
@@ -601,13 +770,23 @@ class Parser {
   ParsedExprPtr ParseMultiplicative() {
     size_t begin = Peek().begin;
     ParsedExprPtr left = ParseUnary();
-    while (!failed_ && (IsOp(Peek(), "*") || IsOp(Peek(), "/") || IsOp(Peek(), "%"))) {
+    while (!failed_ &&
+           (IsOp(Peek(), "*") || IsOp(Peek(), "/") || IsOp(Peek(), "%") || IsDivKeyword())) {
       Token op = Next();
       ParsedExprPtr right = ParseUnary();
       if (failed_) return nullptr;
-      left = MakeBinary(op.value, op, std::move(left), std::move(right), begin);
+      left = MakeBinary(op.kind == TokenKind::kIdentifier ? "DIV" : op.value, op, std::move(left),
+                        std::move(right), begin);
     }
     return failed_ ? nullptr : std::move(left);
+  }
+
+  /// `a DIV b` (Spark's integral division); `DIV` followed by FROM, ',' or the end is an alias.
+  bool IsDivKeyword() const {
+    if (!IsKeyword(Peek(), "DIV")) return false;
+    const Token& next = Peek(1);
+    return !(next.kind == TokenKind::kEnd || IsKeyword(next, "FROM") || IsOp(next, ",") ||
+             IsOp(next, ";") || IsOp(next, ")") || IsKeyword(next, "AS"));
   }
 
   ParsedExprPtr ParseUnary() {
@@ -632,7 +811,50 @@ class Parser {
       expr->children.push_back(std::move(operand));
       return Finish(std::move(expr), begin);
     }
-    return ParsePrimary();
+    size_t begin = Peek().begin;
+    ParsedExprPtr primary = ParsePrimary();
+    if (failed_) return nullptr;
+    return ParsePostfix(std::move(primary), begin);
+  }
+
+  /// `x::TYPE`, `a[i]`, and `.field` after a subscript or a parenthesised expression.
+  ParsedExprPtr ParsePostfix(ParsedExprPtr expr, size_t begin) {
+    while (!failed_) {
+      if (IsOp(Peek(), "::")) {
+        Token op = Next();
+        TypeRef type = ParseType();
+        if (!type) return nullptr;
+        auto cast = NewExpr(ExprKind::kCast, op.location);
+        cast->cast_type = std::move(type);
+        cast->children.push_back(std::move(expr));
+        expr = Finish(std::move(cast), begin);
+      } else if (IsOp(Peek(), "[")) {
+        Token op = Next();
+        ParsedExprPtr index = ParseExpr();
+        if (failed_ || !ExpectOp("]")) return nullptr;
+        auto subscript = NewExpr(ExprKind::kSubscript, op.location);
+        subscript->children.push_back(std::move(expr));
+        subscript->children.push_back(std::move(index));
+        expr = Finish(std::move(subscript), begin);
+      } else if (IsOp(Peek(), ".") &&
+                 (expr->kind == ExprKind::kSubscript || expr->kind == ExprKind::kField ||
+                  expr->kind == ExprKind::kFunction ||
+                  (expr->kind != ExprKind::kColumnRef && expr->kind != ExprKind::kStar))) {
+        Next();
+        const Token& name = Peek();
+        if (name.kind != TokenKind::kIdentifier && name.kind != TokenKind::kQuotedIdentifier) {
+          ErrorExpected("a field name");
+          return nullptr;
+        }
+        auto field = NewExpr(ExprKind::kField, name.location);
+        field->path.push_back(Next().value);
+        field->children.push_back(std::move(expr));
+        expr = Finish(std::move(field), begin);
+      } else {
+        break;
+      }
+    }
+    return failed_ ? nullptr : std::move(expr);
   }
 
   ParsedExprPtr ParseIntegerLiteral(const Token& token, bool negative, Location location) {
@@ -730,7 +952,7 @@ class Parser {
       }
       case TokenKind::kString: {
         auto expr = NewExpr(ExprKind::kLiteral, location);
-        expr->literal = Value::String(Next().value);
+        expr->literal = Value::String(UnescapeSparkString(Next().value));
         return Finish(std::move(expr), begin);
       }
       case TokenKind::kQuotedIdentifier:
@@ -817,11 +1039,180 @@ class Parser {
       expr->literal = Value::Int64(*micros);
       return Finish(std::move(expr), begin);
     }
+    if (IsKeyword(token, "CASE")) return ParseCase();
+    if (IsOp(Peek(1), "(")) {
+      if (IsKeyword(token, "EXTRACT")) return ParseExtract();
+      if (IsKeyword(token, "TRIM")) return ParseTrim();
+      if (IsKeyword(token, "SUBSTRING") || IsKeyword(token, "SUBSTR")) {
+        if (ParsedExprPtr special = ParseSubstringFrom()) return special;
+        if (failed_) return nullptr;
+      }
+      if (IsKeyword(token, "POSITION")) {
+        if (ParsedExprPtr special = ParsePositionIn()) return special;
+        if (failed_) return nullptr;
+      }
+    } else if (IsKeyword(token, "CURRENT_TIMESTAMP") || IsKeyword(token, "CURRENT_DATE") ||
+               IsKeyword(token, "CURRENT_TIMEZONE")) {
+      // Spark and standard SQL allow these without parentheses.
+      auto expr = NewExpr(ExprKind::kFunction, location);
+      expr->function_name = Next().value;
+      return Finish(std::move(expr), begin);
+    }
     if (IsReserved(token)) {
       ErrorExpected("an expression");
       return nullptr;
     }
     return ParseColumnRefOrCall();
+  }
+
+  ParsedExprPtr MakeStringLiteral(std::string value, Location location) {
+    auto expr = NewExpr(ExprKind::kLiteral, location);
+    expr->literal = Value::String(std::move(value));
+    expr->text = "'" + expr->literal->string() + "'";
+    return expr;
+  }
+
+  /// CASE [operand] WHEN a THEN b ... [ELSE c] END
+  ParsedExprPtr ParseCase() {
+    size_t begin = Peek().begin;
+    auto expr = NewExpr(ExprKind::kCase, Next().location);
+    if (!IsKeyword(Peek(), "WHEN")) {
+      ParsedExprPtr operand = ParseExpr();
+      if (failed_) return nullptr;
+      expr->case_has_operand = true;
+      expr->children.push_back(std::move(operand));
+    }
+    if (!IsKeyword(Peek(), "WHEN")) {
+      ErrorExpected("'WHEN'");
+      return nullptr;
+    }
+    while (AcceptKeyword("WHEN")) {
+      ParsedExprPtr when = ParseExpr();
+      if (failed_ || !ExpectKeyword("THEN")) return nullptr;
+      ParsedExprPtr then = ParseExpr();
+      if (failed_) return nullptr;
+      expr->children.push_back(std::move(when));
+      expr->children.push_back(std::move(then));
+    }
+    if (AcceptKeyword("ELSE")) {
+      ParsedExprPtr otherwise = ParseExpr();
+      if (failed_) return nullptr;
+      expr->case_has_else = true;
+      expr->children.push_back(std::move(otherwise));
+    }
+    if (!ExpectKeyword("END")) return nullptr;
+    return Finish(std::move(expr), begin);
+  }
+
+  /// EXTRACT(field FROM x) -> date_part('field', x)
+  ParsedExprPtr ParseExtract() {
+    size_t begin = Peek().begin;
+    auto expr = NewExpr(ExprKind::kFunction, Peek().location);
+    Next();
+    expr->function_name = "date_part";
+    Next();  // (
+    const Token& field = Peek();
+    if (field.kind != TokenKind::kIdentifier && field.kind != TokenKind::kString) {
+      ErrorExpected("a field name (YEAR, MONTH, DAY, HOUR, ...)");
+      return nullptr;
+    }
+    expr->children.push_back(MakeStringLiteral(field.value, field.location));
+    Next();
+    if (!ExpectKeyword("FROM")) return nullptr;
+    ParsedExprPtr operand = ParseExpr();
+    if (failed_ || !ExpectOp(")")) return nullptr;
+    expr->children.push_back(std::move(operand));
+    return Finish(std::move(expr), begin);
+  }
+
+  /// TRIM([BOTH|LEADING|TRAILING] [chars] FROM s) or trim(s [, chars]).
+  ParsedExprPtr ParseTrim() {
+    size_t begin = Peek().begin;
+    auto expr = NewExpr(ExprKind::kFunction, Peek().location);
+    expr->function_name = Next().value;
+    Next();  // (
+    std::string function = "trim";
+    bool sql_form = false;
+    if (AcceptKeyword("BOTH")) {
+      sql_form = true;
+    } else if (AcceptKeyword("LEADING")) {
+      function = "ltrim";
+      sql_form = true;
+    } else if (AcceptKeyword("TRAILING")) {
+      function = "rtrim";
+      sql_form = true;
+    }
+    ParsedExprPtr chars;
+    if (!(sql_form && IsKeyword(Peek(), "FROM"))) {
+      chars = ParseExpr();
+      if (failed_) return nullptr;
+    }
+    if (AcceptKeyword("FROM")) {
+      ParsedExprPtr operand = ParseExpr();
+      if (failed_) return nullptr;
+      expr->children.push_back(std::move(operand));
+      if (chars) expr->children.push_back(std::move(chars));
+      expr->function_name = function;
+    } else {
+      if (sql_form) {
+        ErrorExpected("'FROM'");
+        return nullptr;
+      }
+      expr->children.push_back(std::move(chars));
+      while (AcceptOp(",")) {
+        ParsedExprPtr arg = ParseExpr();
+        if (failed_) return nullptr;
+        expr->children.push_back(std::move(arg));
+      }
+    }
+    if (!ExpectOp(")")) return nullptr;
+    return Finish(std::move(expr), begin);
+  }
+
+  /// SUBSTRING(s FROM pos [FOR len]); nullptr (without error) for the plain call form.
+  ParsedExprPtr ParseSubstringFrom() {
+    size_t saved = pos_;
+    size_t begin = Peek().begin;
+    auto expr = NewExpr(ExprKind::kFunction, Peek().location);
+    expr->function_name = Next().value;
+    Next();  // (
+    ParsedExprPtr operand = ParseExpr();
+    if (failed_) return nullptr;
+    if (!AcceptKeyword("FROM")) {
+      pos_ = saved;
+      return nullptr;
+    }
+    ParsedExprPtr start = ParseExpr();
+    if (failed_) return nullptr;
+    expr->children.push_back(std::move(operand));
+    expr->children.push_back(std::move(start));
+    if (AcceptKeyword("FOR")) {
+      ParsedExprPtr length = ParseExpr();
+      if (failed_) return nullptr;
+      expr->children.push_back(std::move(length));
+    }
+    if (!ExpectOp(")")) return nullptr;
+    return Finish(std::move(expr), begin);
+  }
+
+  /// POSITION(needle IN haystack) -> position(needle, haystack).
+  ParsedExprPtr ParsePositionIn() {
+    size_t saved = pos_;
+    size_t begin = Peek().begin;
+    auto expr = NewExpr(ExprKind::kFunction, Peek().location);
+    expr->function_name = Next().value;
+    Next();  // (
+    ParsedExprPtr needle = ParseConcat();
+    if (failed_) return nullptr;
+    if (!AcceptKeyword("IN")) {
+      pos_ = saved;
+      return nullptr;
+    }
+    ParsedExprPtr haystack = ParseExpr();
+    if (failed_ || !ExpectOp(")")) return nullptr;
+    expr->children.push_back(std::move(needle));
+    expr->children.push_back(std::move(haystack));
+    return Finish(std::move(expr), begin);
   }
 
   ParsedExprPtr ParseColumnRefOrCall() {

@@ -36,7 +36,7 @@ TEST(ConnectorRegistryTest, BuiltinHasTheThreeConnectorsSorted) {
   const ConnectorDef* files = registry.Find("files");
   ASSERT_NE(files, nullptr);
   EXPECT_TRUE(files->is_sink());
-  EXPECT_FALSE(files->is_source());
+  EXPECT_TRUE(files->is_source());  // the files source (files_source.cc)
   EXPECT_TRUE(files->sink_requires_checkpoint);
   const ConnectorDef* console = registry.Find("CONSOLE");
   ASSERT_NE(console, nullptr);

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <algorithm>
 
 #include "columnar/value.h"
 #include "exec/cast.h"
@@ -110,8 +111,14 @@ TEST(FunctionRegistryTest, ResolvesWithImplicitCasts) {
   ASSERT_TRUE(resolved);
   EXPECT_EQ(resolved->params.size(), 3u);
 
-  EXPECT_EQ(registry.CallableNames(),
-            (std::vector<std::string>{"abs", "coalesce", "concat", "length", "lower", "upper"}));
+  const std::vector<std::string> names = registry.CallableNames();
+  for (std::string_view name : {"abs", "coalesce", "concat", "date_format", "regexp_extract",
+                                "get_json_object", "xxhash64", "element_at"}) {
+    EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
+  }
+  for (std::string_view op : {"add", "equal", "case_when", "in_list", "subscript"}) {
+    EXPECT_EQ(std::find(names.begin(), names.end(), op), names.end()) << op;
+  }
   EXPECT_EQ(OperatorFunctionName("<>"), "not_equal");
   EXPECT_EQ(ImplicitCastCost(*Int32Type(), *DoubleType()), 2);
   EXPECT_EQ(ImplicitCastCost(*DoubleType(), *Int32Type()), -1);

@@ -147,7 +147,7 @@ TEST(BinderTest, Errors) {
       {"SELECT lowr(name) FROM clicks", "lowr", "unknown function 'lowr' (did you mean 'lower'?)"},
       {"SELECT add(qty, 1) FROM clicks", "add", "unknown function 'add' (did you mean 'abs'?)"},
       {"SELECT name + qty FROM clicks", "+", "cannot apply '+' to STRING and INT"},
-      {"SELECT name || qty FROM clicks", "||", "cannot apply '||' to STRING and INT"},
+      {"SELECT name || tags FROM clicks", "||", "cannot apply '||' to STRING and ARRAY<STRING>"},
       {"SELECT qty = 'x' FROM clicks", "=", "cannot apply '=' to INT and STRING"},
       {"SELECT lower(qty) FROM clicks", "lower",
        "cannot apply 'lower' to INT (expected lower(STRING))"},

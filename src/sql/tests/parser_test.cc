@@ -25,7 +25,8 @@ std::string Dump(const ParsedExpr& expr) {
     case ExprKind::kUnary:
       return "(" + expr.op + " " + child(0) + ")";
     case ExprKind::kBinary:
-      return "(" + expr.op + " " + child(0) + " " + child(1) + ")";
+      return "(" + std::string(expr.negated ? "NOT " : "") + expr.op + " " + child(0) + " " +
+             child(1) + (expr.children.size() > 2 ? " ESCAPE " + child(2) : "") + ")";
     case ExprKind::kIsNull:
       return std::string(expr.negated ? "(IS NOT NULL " : "(IS NULL ") + child(0) + ")";
     case ExprKind::kCast:
@@ -36,8 +37,24 @@ std::string Dump(const ParsedExpr& expr) {
       for (size_t idx = 0; idx < expr.children.size(); ++idx) args.push_back(child(idx));
       return expr.function_name + "(" + Join(args, ", ") + ")";
     }
-    case ExprKind::kCase:
-      return "CASE";
+    case ExprKind::kCase: {
+      std::vector<std::string> args;
+      for (size_t idx = 0; idx < expr.children.size(); ++idx) args.push_back(child(idx));
+      return std::string("(CASE") + (expr.case_has_operand ? " operand" : "") +
+             (expr.case_has_else ? " else" : "") + " " + Join(args, " ") + ")";
+    }
+    case ExprKind::kIn:
+    case ExprKind::kBetween: {
+      std::vector<std::string> args;
+      for (size_t idx = 1; idx < expr.children.size(); ++idx) args.push_back(child(idx));
+      return std::string("(") + (expr.negated ? "NOT " : "") +
+             (expr.kind == ExprKind::kIn ? "IN " : "BETWEEN ") + child(0) + " " + Join(args, " ") +
+             ")";
+    }
+    case ExprKind::kSubscript:
+      return "(SUBSCRIPT " + child(0) + " " + child(1) + ")";
+    case ExprKind::kField:
+      return "(FIELD " + child(0) + " " + expr.path[0] + ")";
   }
   return "?";
 }
@@ -245,6 +262,44 @@ TEST(ParserTest, Precedence) {
   EXPECT_EQ(DumpExpr("lower(concat(a, 'x'), 1)"), "lower(concat(a, 'x'), 1:INT)");
   EXPECT_EQ(DumpExpr("now()"), "now()");
   EXPECT_EQ(DumpExpr("ts - INTERVAL '1' MINUTE"), "(- ts INTERVAL(60000000))");
+}
+
+TEST(ParserTest, PredicatesCaseAndPostfix) {
+  EXPECT_EQ(DumpExpr("a IN (1, 2) AND b NOT IN ('x')"), "(AND (IN a 1:INT 2:INT) (NOT IN b 'x'))");
+  EXPECT_EQ(DumpExpr("a BETWEEN 1 AND 2 AND b"), "(AND (BETWEEN a 1:INT 2:INT) b)");
+  EXPECT_EQ(DumpExpr("a NOT BETWEEN b + 1 AND c || d"), "(NOT BETWEEN a (+ b 1:INT) (|| c d))");
+  EXPECT_EQ(DumpExpr("s LIKE 'a%' OR s NOT ILIKE 'b' OR s RLIKE 'c' OR s REGEXP 'd'"),
+            "(OR (OR (OR (LIKE s 'a%') (NOT ILIKE s 'b')) (RLIKE s 'c')) (RLIKE s 'd'))");
+  EXPECT_EQ(DumpExpr("s LIKE 'a!%' ESCAPE '!'"), "(LIKE s 'a!%' ESCAPE '!')");
+  EXPECT_EQ(DumpExpr("a IS DISTINCT FROM b AND a IS NOT DISTINCT FROM NULL"),
+            "(AND (IS DISTINCT FROM a b) (IS NOT DISTINCT FROM a NULL))");
+  EXPECT_EQ(DumpExpr("CASE WHEN a THEN 1 ELSE 2 END"), "(CASE else a 1:INT 2:INT)");
+  EXPECT_EQ(DumpExpr("CASE x WHEN 1 THEN 'a' WHEN 2 THEN 'b' END"),
+            "(CASE operand x 1:INT 'a' 2:INT 'b')");
+  EXPECT_EQ(DumpExpr("-a::INT"), "(- (CAST a AS INT))");
+  EXPECT_EQ(DumpExpr("a[0].b + f(x)[1]"),
+            "(+ (FIELD (SUBSCRIPT a 0:INT) b) (SUBSCRIPT f(x) 1:INT))");
+  EXPECT_EQ(DumpExpr("a DIV 2 * 3"), "(* (DIV a 2:INT) 3:INT)");
+  EXPECT_EQ(DumpExpr("CAST(x AS DECIMAL(10, 2))"), "(CAST x AS DOUBLE)");
+  EXPECT_EQ(DumpExpr("EXTRACT(YEAR FROM ts)"), "date_part('YEAR', ts)");
+  EXPECT_EQ(DumpExpr("TRIM(LEADING 'x' FROM s)"), "ltrim(s, 'x')");
+  EXPECT_EQ(DumpExpr("SUBSTRING(s FROM 2 FOR 3)"), "SUBSTRING(s, 2:INT, 3:INT)");
+  EXPECT_EQ(DumpExpr("substring(s, 2)"), "substring(s, 2:INT)");
+  EXPECT_EQ(DumpExpr("POSITION('a' IN s)"), "POSITION('a', s)");
+  EXPECT_EQ(DumpExpr("current_timestamp"), "current_timestamp()");
+  EXPECT_EQ(DumpExpr("a IN 1"),
+            "ERROR expr:1:6: error: expected '(' but found '1'\na IN 1\n     ^\n");
+}
+
+TEST(ParserTest, StringEscapesAsSpark) {
+  EXPECT_EQ(DumpExpr(R"('a\tb')"), "'a\tb'");
+  EXPECT_EQ(DumpExpr(R"('it\'s' || 'it''s')"), "(|| 'it's' 'it's')");
+  EXPECT_EQ(DumpExpr(R"('\\d+')"), R"('\d+')");
+  EXPECT_EQ(DumpExpr(R"('\d')"), "'d'");
+  EXPECT_EQ(DumpExpr(R"('\u00e9\101')"),
+            "'\xC3\xA9"
+            "A'");
+  EXPECT_EQ(DumpExpr(R"('a\%b\_')"), R"('a\%b\_')");
 }
 
 TEST(ParserTest, Literals) {

@@ -88,7 +88,7 @@ TEST_F(DatagenTest, UnknownOptionMessage) {
   EXPECT_EQ(result.status().message(),
             "unknown option 'rowsPerSecnd' for connector 'datagen' (source) (did you mean "
             "'rowsPerSecond'?); valid options: numRows, partitions, rowsPerSecond, "
-            "maxRowsPerTrigger, seed, startTimestamp, eventTimeStep, maxOutOfOrder");
+            "maxRowsPerTrigger, seed, startTimestamp, eventTimeStep, maxOutOfOrder, format");
 }
 
 TEST_F(DatagenTest, SplitReadsGiveTheSameRows) {
