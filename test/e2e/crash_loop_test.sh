@@ -8,12 +8,8 @@
 #   crash_loop_test.sh SLUICE_BINARY WORK_DIR [RANDOM_KILLS]     (default 50; a long run: 500)
 set -euo pipefail
 
-SLUICE=$(realpath "$1")
-WORK=$2
+source "$(dirname "$0")/lib.sh" "$@"
 KILLS=${3:-${SLUICE_CRASH_KILLS:-50}}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-duck() { node "$ROOT/test/tools/duckdb_query.mjs" "$@"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 ROWS=40000
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK"

@@ -13,12 +13,8 @@
 #   decode_files_test.sh SLUICE_BINARY WORK_DIR
 set -euo pipefail
 
-SLUICE=$(realpath "$1")
-WORK=$2
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+source "$(dirname "$0")/lib.sh" "$@"
 DATA=$ROOT/test/data/decode
-duck() { node "$ROOT/test/tools/duckdb_query.mjs" "$@"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
 expect_eq() { [ "$1" = "$2" ] || fail "$3: got '$1', expected '$2'"; }
 
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK"

@@ -1,10 +1,7 @@
 #!/usr/bin/env bash
 # sluice gen: NDJSON that DuckDB reads with the expected types, the same bytes for the same seed.
 set -euo pipefail
-SLUICE=$(realpath "$1")
-WORK=$2
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh" "$@"
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK"
 "$SLUICE" gen --rows 5000 --seed 3 -o a.ndjson
 "$SLUICE" gen --rows 5000 --seed 3 > b.ndjson

@@ -11,12 +11,8 @@
 #   parquet_duckdb_test.sh SLUICE_BINARY WORK_DIR
 set -euo pipefail
 
-SLUICE=$(realpath "$1")
-WORK=$2
+source "$(dirname "$0")/lib.sh" "$@"
 TOOL=$(dirname "$SLUICE")/parquet_tool
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-duck() { node "$ROOT/test/tools/duckdb_query.mjs" "$@"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
 expect() {  # expect NAME ACTUAL EXPECTED
   [ "$2" = "$3" ] || fail "$1: got [$2], expected [$3]"
 }

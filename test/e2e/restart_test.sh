@@ -8,11 +8,7 @@
 #   restart_test.sh SLUICE_BINARY WORK_DIR
 set -euo pipefail
 
-SLUICE=$(realpath "$1")
-WORK=$2
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-duck() { node "$ROOT/test/tools/duckdb_query.mjs" "$@"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh" "$@"
 
 ROWS=30000
 rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK"

@@ -10,35 +10,16 @@
 #   s3_restart_test.sh SLUICE_BINARY WORK_DIR
 set -euo pipefail
 
-SLUICE=$(realpath "$1")
-WORK=$2
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-duck() { node "$ROOT/test/tools/duckdb_query.mjs" "$@"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh" "$@"
 
 ROWS=24000
 BUCKET=lake
-rm -rf "$WORK" && mkdir -p "$WORK/s3rver" && cd "$WORK"
+rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK"
 
-# s3rver on a free loopback port, stopped on exit. Its continuation tokens use DES: legacy provider.
-NODE_OPTIONS=--openssl-legacy-provider "$ROOT/test/tools/node_modules/.bin/s3rver" \
-  -d "$WORK/s3rver" -a 127.0.0.1 -p 0 --configure-bucket "$BUCKET" > s3rver.log 2>&1 &
-S3RVER_PID=$!
-trap 'kill $S3RVER_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 300); do
-  PORT=$(grep -o 'listening on 127.0.0.1:[0-9]*' s3rver.log | cut -d: -f2 || true)
-  [ -n "$PORT" ] && break
-  kill -0 $S3RVER_PID 2>/dev/null || fail "s3rver did not start: $(cat s3rver.log)"
-  sleep 0.1
-done
-[ -n "$PORT" ] || fail "s3rver did not report its port"
-ENDPOINT="http://127.0.0.1:$PORT"
-export AWS_ENDPOINT_URL="$ENDPOINT" AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER
-export AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+start_s3rver "$BUCKET"
 # Parts far under S3's 5 MiB minimum (s3rver takes them): every file above 16 KB becomes a
 # multipart upload held open until its batch commits, so the kills land mid-upload.
 export SLUICE_S3_PART_SIZE=16KB SLUICE_S3_PARALLEL_PARTS=2
-unset AWS_PROFILE AWS_SESSION_TOKEN
 
 # Downloads every object under s3://$BUCKET/$1/ into folder $2 (plain HTTP GETs, paginated LIST).
 download() {
