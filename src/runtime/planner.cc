@@ -198,9 +198,8 @@ std::optional<Pipeline> PlanPipeline(const sql::Script& script, const ConnectorR
   // A bad trigger is reported here and dropped, so the other settings (checkpointLocation...)
   // still apply and later checks do not report errors that follow from it.
   for (auto it = settings.begin(); it != settings.end();) {
-    auto trigger = EqualsIgnoreCase(Trim(it->key), kTriggerSetting)
-                       ? ParseTrigger(it->value)
-                       : Result<Trigger>(Trigger{});
+    auto trigger = EqualsIgnoreCase(Trim(it->key), kTriggerSetting) ? ParseTrigger(it->value)
+                                                                    : Result<Trigger>(Trigger{});
     if (trigger.ok()) {
       ++it;
       continue;

@@ -16,34 +16,6 @@ rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK"
 
 start_s3rver "$BUCKET"
 
-# Downloads every object under s3://$BUCKET/$1/ into folder $2 (plain HTTP GETs, paginated LIST).
-download() {
-  node - "$ENDPOINT" "$BUCKET" "$1" "$2" <<'JS'
-const [endpoint, bucket, prefix, dest] = process.argv.slice(2);
-const fs = require("fs"), path = require("path");
-(async () => {
-  let token = "", keys = [];
-  for (let page = 0; page < 1000; page++) {
-    const q = new URLSearchParams({"list-type": "2", prefix: prefix + "/", "max-keys": "500"});
-    if (token) q.set("continuation-token", token);
-    const xml = await (await fetch(`${endpoint}/${bucket}?${q}`)).text();
-    for (const m of xml.matchAll(/<Key>([^<]*)<\/Key>/g)) keys.push(m[1].replace(/&amp;/g, "&"));
-    const next = xml.match(/<NextContinuationToken>([^<]*)<\/NextContinuationToken>/);
-    if (!/<IsTruncated>true<\/IsTruncated>/.test(xml)) break;
-    token = next[1];
-  }
-  for (const key of keys) {
-    const res = await fetch(`${endpoint}/${bucket}/${key.split("/").map(encodeURIComponent).join("/")}`);
-    if (!res.ok) throw new Error(`GET ${key}: ${res.status}`);
-    const file = path.join(dest, key.slice(prefix.length + 1));
-    fs.mkdirSync(path.dirname(file), {recursive: true});
-    fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
-  }
-  console.log(keys.length);
-})().catch(e => { console.error(e); process.exit(1); });
-JS
-}
-
 write_pipeline() {  # $1 file, $2 output path, $3 checkpoint, $4 numRows
   cat > "$1" <<SQL
 SET 'checkpointLocation' = '$3';

@@ -36,9 +36,7 @@ Status AppendCellFromText(std::string_view text, ColumnBuilder* builder) {
     builder->AppendNull();
     return Status::OK();
   }
-  auto bad = [&]() {
-    return Status::Config("cannot read '{}' as {}", text, type.ToString());
-  };
+  auto bad = [&]() { return Status::Config("cannot read '{}' as {}", text, type.ToString()); };
   switch (type.id()) {
     case TypeId::kBoolean: {
       auto v = ParseBool(text);

@@ -18,8 +18,8 @@ class MemorySource final : public Source {
   Result<OffsetMap> PlanBatchEnd(const OffsetMap& start) override {
     auto it = start.find("0");
     int64_t from = it == start.end() ? 0 : it->second;
-    int64_t to = rows_per_batch_ > 0 ? std::min(rows_.num_rows(), from + rows_per_batch_)
-                                     : rows_.num_rows();
+    int64_t to =
+        rows_per_batch_ > 0 ? std::min(rows_.num_rows(), from + rows_per_batch_) : rows_.num_rows();
     return OffsetMap{{"0", to}};
   }
   Status Read(const std::string& partition, int64_t start, int64_t end,
@@ -127,8 +127,8 @@ Status RegisterMemoryConnectors(ConnectorRegistry* registry, std::shared_ptr<Mem
     return SchemaRef(std::make_shared<Schema>(declared));
   };
   def.create_source = [store](SourceContext context) -> Result<std::unique_ptr<Source>> {
-    std::string input = context.options.Has("input") ? context.options.GetString("input")
-                                                     : context.source_name;
+    std::string input =
+        context.options.Has("input") ? context.options.GetString("input") : context.source_name;
     std::vector<std::vector<std::string>> rows;
     {
       std::lock_guard lock(store->mutex);

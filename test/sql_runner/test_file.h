@@ -18,10 +18,10 @@ struct InputBlock {
 struct TestCase {
   enum class Kind { kQuery, kError };
   Kind kind = Kind::kQuery;
-  int line = 0;           // where the block starts in the .test file
-  bool rowsort = false;   // compare rows sorted
-  std::string sink;       // which memory sink's rows to compare (empty: the only one)
-  std::string pipeline;   // the pipeline text
+  int line = 0;                       // where the block starts in the .test file
+  bool rowsort = false;               // compare rows sorted
+  std::string sink;                   // which memory sink's rows to compare (empty: the only one)
+  std::string pipeline;               // the pipeline text
   std::vector<std::string> expected;  // expected rows, or expected error lines
   /// The inputs declared before this block (later blocks with the same name replace earlier ones).
   std::vector<InputBlock> inputs;

@@ -9,32 +9,32 @@
 
 #include "common/status.h"
 
-#define ASSERT_OK(expr)                                                   \
-  do {                                                                    \
-    ::sluice::Status _s = ::sluice::internal::GenericToStatus((expr));    \
-    ASSERT_TRUE(_s.ok()) << #expr << " failed: " << _s.ToString();        \
+#define ASSERT_OK(expr)                                                \
+  do {                                                                 \
+    ::sluice::Status _s = ::sluice::internal::GenericToStatus((expr)); \
+    ASSERT_TRUE(_s.ok()) << #expr << " failed: " << _s.ToString();     \
   } while (false)
 
-#define EXPECT_OK(expr)                                                   \
-  do {                                                                    \
-    ::sluice::Status _s = ::sluice::internal::GenericToStatus((expr));    \
-    EXPECT_TRUE(_s.ok()) << #expr << " failed: " << _s.ToString();        \
+#define EXPECT_OK(expr)                                                \
+  do {                                                                 \
+    ::sluice::Status _s = ::sluice::internal::GenericToStatus((expr)); \
+    EXPECT_TRUE(_s.ok()) << #expr << " failed: " << _s.ToString();     \
   } while (false)
 
-#define SLUICE_ASSERT_OK_AND_ASSIGN_IMPL(tmp, lhs, rexpr)                       \
-  auto tmp = (rexpr);                                                           \
-  ASSERT_TRUE(tmp.ok()) << #rexpr << " failed: " << tmp.status().ToString();    \
+#define SLUICE_ASSERT_OK_AND_ASSIGN_IMPL(tmp, lhs, rexpr)                    \
+  auto tmp = (rexpr);                                                        \
+  ASSERT_TRUE(tmp.ok()) << #rexpr << " failed: " << tmp.status().ToString(); \
   lhs = std::move(tmp).MoveValueUnsafe();
 
 #define ASSERT_OK_AND_ASSIGN(lhs, rexpr) \
   SLUICE_ASSERT_OK_AND_ASSIGN_IMPL(SLUICE_CONCAT(_test_result_, __LINE__), lhs, rexpr)
 
 /// Asserts that `expr` fails with `code` and a message containing `substring`.
-#define ASSERT_RAISES(status_code, substring, expr)                                   \
-  do {                                                                               \
-    ::sluice::Status _s = ::sluice::internal::GenericToStatus((expr));               \
-    ASSERT_EQ(_s.code(), ::sluice::StatusCode::status_code) << _s.ToString();        \
-    ASSERT_NE(_s.message().find(substring), std::string::npos) << _s.ToString();     \
+#define ASSERT_RAISES(status_code, substring, expr)                              \
+  do {                                                                           \
+    ::sluice::Status _s = ::sluice::internal::GenericToStatus((expr));           \
+    ASSERT_EQ(_s.code(), ::sluice::StatusCode::status_code) << _s.ToString();    \
+    ASSERT_NE(_s.message().find(substring), std::string::npos) << _s.ToString(); \
   } while (false)
 
 namespace sluice::testing {
