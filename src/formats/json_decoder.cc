@@ -573,7 +573,7 @@ Status JsonDecoder::DecodeOne(std::string_view record, size_t capacity, int64_t 
                               int64_t line) {
   if (record.size() >= 3 && std::memcmp(record.data(), "\xEF\xBB\xBF", 3) == 0) {
     record.remove_prefix(3);
-    capacity -= 3;
+    capacity = capacity >= 3 ? capacity - 3 : 0;  // 0 = unknown: the record is copied, padded
   }
   record_bad_ = false;
   error_done_ = false;

@@ -2,6 +2,8 @@
 // bad-record path under each mode.
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -282,6 +284,26 @@ TEST(JsonDecoder, PayloadsAndCaseInsensitiveAndEscapedKeys) {
   ASSERT_EQ(issues.size(), 2u);
   EXPECT_EQ(issues[0].record_index, 102);
   EXPECT_EQ(issues[0].kind, bad_reason::kEmptyRecord);
+}
+
+// Found by json_decoder_fuzz: a payload starting with a UTF-8 BOM made the unknown (0) capacity
+// of DecodeRecords wrap around, so simdjson read past the payload.
+TEST(JsonDecoder, PayloadWithBomIsCopiedAndPadded) {
+  ASSERT_OK_AND_ASSIGN(auto decoder, MakeDecoder(DecodeFormat::kJson, Clicks(), {}));
+  // Heap copies of exactly the payload's bytes, so ASan sees any read past them.
+  std::string good("\xEF\xBB\xBF{\"id\":7}");
+  std::string bad("\xEF\xBB\xBF{\"id\":8,\"ts\":17)0");
+  auto good_copy = std::make_unique<char[]>(good.size());
+  auto bad_copy = std::make_unique<char[]>(bad.size());
+  std::memcpy(good_copy.get(), good.data(), good.size());
+  std::memcpy(bad_copy.get(), bad.data(), bad.size());
+  std::vector<std::string_view> payloads = {{good_copy.get(), good.size()},
+                                            {bad_copy.get(), bad.size()}};
+  ASSERT_OK(decoder->DecodeRecords(payloads, 0));
+  ASSERT_OK_AND_ASSIGN(Batch batch, decoder->Finish());
+  ASSERT_EQ(batch.num_rows(), 2);
+  EXPECT_EQ(Value::FromColumn(*batch.column(0), 0).ToString(), "7");
+  EXPECT_EQ(decoder->TakeIssues().size(), 1u);
 }
 
 TEST(JsonDecoder, NotNullAndConfigErrors) {
