@@ -15,6 +15,7 @@ PACKAGES=(
   libfmt-dev libspdlog-dev nlohmann-json3-dev libcli11-dev libsimdjson-dev
   libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev libre2-dev libabsl-dev tzdata
   libcurl4-openssl-dev libssl-dev libcpp-httplib-dev
+  librdkafka-dev kcat python3-kafka
 )
 # Node.js for the npm test tools: Debian's, unless the machine already has a node and npm.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
