@@ -98,12 +98,28 @@ struct SinkBatchStats {
   int64_t bytes = 0;
 };
 
+/// Where a batch's rows came from, told to the sink before its first Write (for audit logs such
+/// as the files sink's table log). The same on every replay of the batch.
+struct SinkBatchInfo {
+  std::string source_name;
+  /// [start, end) per source partition, as in the checkpoint's offsets log.
+  std::map<std::string, std::pair<int64_t, int64_t>> source_ranges;
+  /// The batch's logical time (offsets log), e.g. for age-based file rolling.
+  int64_t batch_timestamp_ms = 0;
+};
+
 /// Writes batches; makes a batch visible only at Commit(batch_id), atomically and idempotently.
 class Sink {
  public:
   virtual ~Sink() = default;
   /// Opens and recovers: discards what uncommitted batches left in staging.
   virtual Status Open() = 0;
+  /// Called once per batch (also on replay) before its Writes.
+  virtual Status BeginBatch(int64_t batch_id, const SinkBatchInfo& info) {
+    (void)batch_id;
+    (void)info;
+    return Status::OK();
+  }
   /// Writes (part of) batch `batch_id` into staging. Called any number of times per batch.
   virtual Status Write(int64_t batch_id, const Batch& batch) = 0;
   /// Publishes everything written for `batch_id`. A second call for a committed batch is a no-op.

@@ -1,5 +1,8 @@
 #include "runtime/progress.h"
 
+#include <algorithm>
+#include <cstdint>
+
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
@@ -50,6 +53,27 @@ std::string QueryProgress::ToJson() const {
     item["numInputRows"] = source.num_input_rows;
     item["inputRowsPerSecond"] = Round1(source.input_rows_per_second);
     item["processedRowsPerSecond"] = Round1(source.processed_rows_per_second);
+    // Lag per partition: records between the batch's end and the latest offset seen when it was
+    // planned (Spark's Kafka source reports the min/avg/max as `metrics`; we add the detail).
+    if (!source.latest_offset.empty()) {
+      Json behind = Json::object();
+      int64_t min_behind = INT64_MAX, max_behind = 0, total = 0, count = 0;
+      for (const auto& [partition, latest] : source.latest_offset) {
+        auto end = source.end_offset.find(partition);
+        int64_t lag =
+            std::max<int64_t>(0, latest - (end == source.end_offset.end() ? 0 : end->second));
+        behind[partition] = lag;
+        min_behind = std::min(min_behind, lag);
+        max_behind = std::max(max_behind, lag);
+        total += lag;
+        ++count;
+      }
+      item["metrics"] = Json{{"minOffsetsBehindLatest", min_behind},
+                             {"maxOffsetsBehindLatest", max_behind},
+                             {"avgOffsetsBehindLatest",
+                              Round1(static_cast<double>(total) / static_cast<double>(count))},
+                             {"offsetsBehindLatest", std::move(behind)}};
+    }
     source_list.push_back(std::move(item));
   }
   json["sources"] = std::move(source_list);

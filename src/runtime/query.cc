@@ -363,6 +363,11 @@ Status StreamingQuery::ExecuteBatch(const OffsetsEntry& entry, bool replay,
     for (const BadRecord& bad : bad_records) ++progress->bad_records_by_reason[bad.reason_kind];
 
     int64_t add_start = SteadyMicros();
+    SinkBatchInfo info;
+    info.source_name = plan_.source.name;
+    for (const auto& [partition, range] : ranges) info.source_ranges[partition] = range;
+    info.batch_timestamp_ms = entry.batch_timestamp_ms;
+    RETURN_NOT_OK(sink_->BeginBatch(batch_id, info));
     EvalContext context{batch_id, entry.batch_timestamp_ms * 1000};
     const QueryTransform* transform = plan_.bound.transform.get();
     Status written = [&]() -> Status {

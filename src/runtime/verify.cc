@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
+#include "connectors/files/table_log.h"
+#include "formats/parquet/reader.h"
 #include "runtime/checkpoint.h"
 
 namespace sluice {
@@ -16,11 +18,6 @@ namespace {
 
 constexpr std::string_view kLogDir = "_sluice_log";
 constexpr std::string_view kStagingDir = "_sluice_staging";
-
-bool IsDigits(std::string_view s, size_t length) {
-  return s.size() == length &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 std::string BaseName(const std::string& path) {
   size_t slash = path.find_last_of('/');
@@ -36,37 +33,58 @@ bool IsHiddenPart(std::string_view relative) {
   return false;
 }
 
-Status VerifyTable(const std::string& root, FileSystem& fs, const RowCounter& count_rows,
-                   VerifyReport* report) {
+Status VerifyTable(const std::string& root, const std::shared_ptr<FileSystem>& fs_ref,
+                   const RowCounter& count_rows, VerifyReport* report) {
   report->kind = "table";
-  const std::string log_dir = JoinPath(root, kLogDir);
-  ASSIGN_OR_RETURN(auto entries, fs.List(log_dir));
+  FileSystem& fs = *fs_ref;
+  TableLog table_log(fs_ref, root);
+  ASSIGN_OR_RETURN(TableLog::Contents contents, table_log.ReadAll());
+  for (auto& problem : contents.problems) report->problems.push_back(std::move(problem));
   std::set<std::string> listed;
   int64_t batches = 0, files = 0, rows = 0, bytes = 0, rows_skipped = 0;
   std::vector<int64_t> batch_ids;
-  for (const FileInfo& entry : entries) {
-    std::string name = BaseName(entry.path);
-    if (entry.is_directory || !IsDigits(name, 20)) {
-      report->problems.push_back(fmt::format("unexpected entry in {}/: '{}'", kLogDir, name));
-      continue;
-    }
-    ASSIGN_OR_RETURN(std::string text, fs.Get(entry.path));
-    auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (json.is_discarded() || !json.is_object() || !json.contains("files") ||
-        !json["files"].is_array() || !json.contains("batchId")) {
-      report->problems.push_back(fmt::format("{}/{}: not a table log entry", kLogDir, name));
+  // Source offsets: per source partition, each batch starts where the previous one ended.
+  std::map<std::string, std::map<std::string, int64_t>> next_start;
+  int64_t ranges = 0, without_offsets = 0;
+  for (const auto& json : contents.entries) {
+    if (!json.is_object() || !json.contains("files") || !json["files"].is_array()) {
+      report->problems.push_back(fmt::format("{}/: an entry without files", kLogDir));
       continue;
     }
     ++batches;
     int64_t batch_id = json["batchId"].is_number_integer() ? json["batchId"].get<int64_t>() : -1;
-    if (batch_id != *ParseInt64(name)) {
-      report->problems.push_back(
-          fmt::format("{}/{}: names batch {} inside", kLogDir, name, batch_id));
+    batch_ids.push_back(batch_id);
+    if (json.contains("source") && json["source"].is_object() &&
+        json["source"].contains("offsets") && json["source"]["offsets"].is_object()) {
+      const std::string source = json["source"].value("name", std::string());
+      for (const auto& [partition, range] : json["source"]["offsets"].items()) {
+        if (!range.is_array() || range.size() != 2 || !range[0].is_number_integer() ||
+            !range[1].is_number_integer()) {
+          report->problems.push_back(fmt::format(
+              "batch {}: {}[{}] offsets are not a [start, end) pair", batch_id, source, partition));
+          continue;
+        }
+        ++ranges;
+        const int64_t start = range[0].get<int64_t>(), end = range[1].get<int64_t>();
+        if (start > end) {
+          report->problems.push_back(fmt::format("batch {}: {}[{}] range [{}, {}) is reversed",
+                                                 batch_id, source, partition, start, end));
+        }
+        auto& last = next_start[source];
+        auto it = last.find(partition);
+        if (it != last.end() && it->second != start) {
+          report->problems.push_back(fmt::format(
+              "batch {}: {}[{}] starts at {} but the previous batch ended at {} ({})", batch_id,
+              source, partition, start, it->second, start > it->second ? "gap" : "overlap"));
+        }
+        last[partition] = end;
+      }
+    } else {
+      ++without_offsets;
     }
-    batch_ids.push_back(*ParseInt64(name));
     for (const auto& file : json["files"]) {
       if (!file.is_object() || !file.contains("path") || !file["path"].is_string()) {
-        report->problems.push_back(fmt::format("{}/{}: a file without a path", kLogDir, name));
+        report->problems.push_back(fmt::format("batch {}: a file without a path", batch_id));
         continue;
       }
       const std::string relative = file["path"].get<std::string>();
@@ -92,7 +110,12 @@ Status VerifyTable(const std::string& root, FileSystem& fs, const RowCounter& co
       }
       auto counted = count_rows(relative, *content);
       if (!counted.ok()) {
-        ++rows_skipped;
+        if (counted.status().IsNotFound()) {
+          ++rows_skipped;  // a format this build cannot count
+        } else {
+          report->problems.push_back(
+              fmt::format("batch {}: {}", batch_id, counted.status().message()));
+        }
         continue;
       }
       rows += *counted;
@@ -104,9 +127,22 @@ Status VerifyTable(const std::string& root, FileSystem& fs, const RowCounter& co
   }
   std::sort(batch_ids.begin(), batch_ids.end());
   report->checked.push_back(fmt::format(
-      "table log: {} batches{}, {} files, {} rows, {} bytes", batches,
+      "table log: {} batches{}, {} files, {} rows, {} bytes{}", batches,
       batch_ids.empty() ? "" : fmt::format(" ({}..{})", batch_ids.front(), batch_ids.back()), files,
-      rows, bytes));
+      rows, bytes,
+      contents.snapshot_batch >= 0 ? fmt::format(" (snapshot at batch {} + {} entries)",
+                                                 contents.snapshot_batch, contents.loose_entries)
+                                   : std::string()));
+  for (size_t i = 1; i < batch_ids.size(); ++i) {
+    if (batch_ids[i] != batch_ids[i - 1] + 1) {
+      report->problems.push_back(fmt::format("table log: batches {} to {} are missing",
+                                             batch_ids[i - 1] + 1, batch_ids[i] - 1));
+    }
+  }
+  report->checked.push_back(fmt::format(
+      "source offsets: {} partition ranges, contiguous per partition{}", ranges,
+      without_offsets > 0 ? fmt::format(" ({} entries without offsets)", without_offsets)
+                          : std::string()));
   if (rows_skipped > 0) {
     report->checked.push_back(fmt::format(
         "row counts not checked for {} files (format not readable here)", rows_skipped));
@@ -239,6 +275,15 @@ Result<int64_t> CountRowsByFormat(const std::string& path, const std::string& by
   if (EndsWith(path, ".json")) {
     return static_cast<int64_t>(std::count(bytes.begin(), bytes.end(), '\n'));
   }
+  if (EndsWith(path, ".parquet")) {
+    // The footer's row count, after the reader's checks of the footer and row groups.
+    auto reader = parquet::ParquetFileReader::Open(bytes);
+    if (!reader.ok()) {
+      return Status::IOError("'{}' is not a readable Parquet file: {}", path,
+                             reader.status().message());
+    }
+    return (*reader)->metadata().num_rows;
+  }
   return Status::NotFound("no row counter for '{}'", path);
 }
 
@@ -249,7 +294,7 @@ Result<VerifyReport> Verify(const std::string& path, const RowCounter& count_row
   VerifyReport report;
   ASSIGN_OR_RETURN(bool is_table, fs->Exists(JoinPath(root, kLogDir)));
   if (is_table) {
-    RETURN_NOT_OK(VerifyTable(root, *fs, count_rows, &report));
+    RETURN_NOT_OK(VerifyTable(root, fs, count_rows, &report));
     return report;
   }
   ASSIGN_OR_RETURN(bool is_checkpoint, fs->Exists(JoinPath(root, "offsets")));

@@ -6,6 +6,7 @@
 // bytes; once the entry exists, Commit(N) is a no-op.
 #include "connectors/files/files_sink.h"
 #include "connectors/files/files.h"
+#include "connectors/files/table_log.h"
 
 #include <algorithm>
 #include <map>
@@ -14,15 +15,18 @@
 #include <unordered_map>
 #include <vector>
 
+#include <absl/time/time.h>
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
 #include "columnar/value.h"
 #include "common/fault_point.h"
+#include "common/logging.h"
 #include "common/strings.h"
 #include "common/time_util.h"
 #include "connectors/connector.h"
+#include "exec/date_pattern.h"
 #include "formats/json_lines.h"
 #include "formats/parquet/encodings.h"
 #include "formats/parquet/file_writer.h"
@@ -32,7 +36,6 @@ namespace sluice {
 namespace {
 
 constexpr std::string_view kStagingDir = "_sluice_staging";
-constexpr std::string_view kLogDir = "_sluice_log";
 
 bool HiveEscapes(unsigned char c) {
   if (c < 0x20 || c == 0x7F) return true;
@@ -83,8 +86,20 @@ std::string FilesSinkLogName(int64_t batch_id) { return fmt::format("{:020d}", b
 
 namespace {
 
+/// One piece of a `pathTemplate`: literal text, a column's value (`%{col}`) or the time column
+/// formatted with a pattern (`%{+yyyy-MM-dd}`).
+struct TemplatePart {
+  enum class Kind { kLiteral, kColumn, kTime } kind = Kind::kLiteral;
+  std::string literal;
+  int column = -1;
+  std::shared_ptr<DatePattern> pattern;
+};
+
 /// Validated settings of one files sink.
 struct FilesSinkConfig {
+  std::vector<TemplatePart> path_template;  // empty = partitionBy (or no) folders
+  int time_column = -1;                     // pathTemplate's time column (TIMESTAMP)
+  absl::TimeZone time_zone = absl::UTCTimeZone();
   std::string path;
   std::vector<int> partition_columns;  // indices into the input schema
   std::vector<int> data_columns;       // the rest, written into the files
@@ -92,11 +107,133 @@ struct FilesSinkConfig {
   int64_t target_file_size = 0;  // bytes; 0 = no size-based rolling
   bool parquet = false;
   parquet::WriterOptions parquet_options;
-  int64_t writer_memory_limit = 0;  // bytes shared by the open Parquet writers
+  int64_t writer_memory_limit = 0;   // bytes shared by the open Parquet writers
+  int64_t log_compact_interval = 0;  // table log entries per snapshot; 0 = never
 };
 
 /// Rows encoded per step when files roll by size: the size is checked between steps.
 constexpr int64_t kRowsPerSizeCheck = 4096;
+
+Status UnknownColumn(std::string_view what, const std::string& column,
+                     const std::vector<std::string>& names) {
+  std::string message = fmt::format("{} '{}' is not a column of the rows written", what, column);
+  if (auto match = ClosestMatch(column, names)) {
+    message += fmt::format(" (did you mean '{}'?)", *match);
+  }
+  message += fmt::format("; columns: {}", Join(names, ", "));
+  return Status(StatusCode::kConfig, std::move(message));
+}
+
+/// `pathTemplate`, e.g. `dt=%{+yyyy-MM-dd}/hour=%{+HH}/api=%{api_version}` (logstash's `%{}`
+/// syntax with Spark's datetime pattern letters), with `pathTemplateTimeColumn` and
+/// `pathTemplateTimeZone`.
+Status ParsePathTemplate(const Schema& input, const OptionSet& options,
+                         const std::vector<std::string>& names, FilesSinkConfig* config) {
+  const std::string text = options.GetString("pathTemplate");
+  const bool has_column = options.Has("pathTemplateTimeColumn");
+  if (text.empty()) {
+    if (has_column) return Status::Config("pathTemplateTimeColumn needs a pathTemplate");
+    return Status::OK();
+  }
+  if (!options.GetList("partitionBy").empty()) {
+    return Status::Config("pathTemplate and partitionBy cannot be used together");
+  }
+  if (text.front() == '/' || text.back() == '/') {
+    return Status::Config("pathTemplate '{}' must not start or end with '/'", text);
+  }
+  for (const auto& segment : Split(text, '/')) {
+    if (segment.empty() || segment == "." || segment == ".." || segment[0] == '_' ||
+        segment[0] == '.') {
+      return Status::Config(
+          "pathTemplate '{}': folder '{}' is empty, relative, or hidden from lake readers (starts "
+          "with '_' or '.')",
+          text, segment);
+    }
+  }
+  bool uses_time = false;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t open = text.find("%{", pos);
+    if (open == std::string::npos) open = text.size();
+    if (open > pos) {
+      config->path_template.push_back(
+          {.kind = TemplatePart::Kind::kLiteral, .literal = text.substr(pos, open - pos)});
+    }
+    if (open == text.size()) break;
+    size_t close = text.find('}', open + 2);
+    if (close == std::string::npos) {
+      return Status::Config("pathTemplate '{}': '%{{' at {} has no closing '}}'", text, open);
+    }
+    std::string inner = text.substr(open + 2, close - open - 2);
+    if (inner.empty() || inner == "+") {
+      return Status::Config("pathTemplate '{}': empty %{{}} at {}", text, open);
+    }
+    if (inner[0] == '+') {
+      auto pattern = DatePattern::Compile(inner.substr(1));
+      if (!pattern.ok()) {
+        return Status::Config("pathTemplate '{}': %{{{}}}: {}", text, inner,
+                              pattern.status().message());
+      }
+      config->path_template.push_back(
+          {.kind = TemplatePart::Kind::kTime,
+           .pattern = std::make_shared<DatePattern>(std::move(pattern).ValueOrDie())});
+      uses_time = true;
+    } else {
+      int index = input.FieldIndex(inner);
+      if (index < 0) return UnknownColumn("pathTemplate column", inner, names);
+      if (input.field(index).type->is_nested()) {
+        return Status::Config(
+            "pathTemplate column '{}' has type {}: nested types cannot name folders", inner,
+            input.field(index).type->ToString());
+      }
+      config->path_template.push_back({.kind = TemplatePart::Kind::kColumn, .column = index});
+    }
+    pos = close + 1;
+  }
+  if (uses_time) {
+    if (!has_column) {
+      return Status::Config(
+          "pathTemplate '{}' formats the event time: set pathTemplateTimeColumn to a TIMESTAMP "
+          "column",
+          text);
+    }
+    const std::string column = options.GetString("pathTemplateTimeColumn");
+    config->time_column = input.FieldIndex(column);
+    if (config->time_column < 0) return UnknownColumn("pathTemplateTimeColumn", column, names);
+    if (input.field(config->time_column).type->id() != TypeId::kTimestamp) {
+      return Status::Config("pathTemplateTimeColumn '{}' has type {}, not TIMESTAMP", column,
+                            input.field(config->time_column).type->ToString());
+    }
+  }
+  const std::string zone = options.GetString("pathTemplateTimeZone");
+  if (!zone.empty() && !absl::LoadTimeZone(zone, &config->time_zone)) {
+    return Status::Config(
+        "pathTemplateTimeZone '{}' is not a known time zone (IANA names such as "
+        "'Europe/Paris', or 'UTC')",
+        zone);
+  }
+  return Status::OK();
+}
+
+/// Undoes AppendHiveEscaped (for the partition values recorded in the table log).
+std::string HiveUnescaped(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto hex = [](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      return -1;
+    };
+    if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
+}
 
 Result<FilesSinkConfig> MakeConfig(const Schema& input, const OptionSet& options) {
   FilesSinkConfig config;
@@ -105,6 +242,7 @@ Result<FilesSinkConfig> MakeConfig(const Schema& input, const OptionSet& options
   if (config.path.empty()) return Status::Config("option 'path' of the files sink is empty");
   config.max_records_per_file = options.GetInt("maxRecordsPerFile");
   config.target_file_size = options.GetSizeBytes("targetFileSize");
+  config.log_compact_interval = options.GetInt("logCompactInterval");
   config.parquet = ToLower(options.GetString("format")) == "parquet";
   if (config.parquet) {
     parquet::WriterOptions& parquet = config.parquet_options;
@@ -134,17 +272,10 @@ Result<FilesSinkConfig> MakeConfig(const Schema& input, const OptionSet& options
   }
   std::vector<std::string> names;
   for (const auto& field : input.fields()) names.push_back(field.name);
+  RETURN_NOT_OK(ParsePathTemplate(input, options, names, &config));
   for (const auto& column : options.GetList("partitionBy")) {
     int index = input.FieldIndex(column);
-    if (index < 0) {
-      std::string message =
-          fmt::format("partitionBy column '{}' is not a column of the rows written", column);
-      if (auto match = ClosestMatch(column, names)) {
-        message += fmt::format(" (did you mean '{}'?)", *match);
-      }
-      message += fmt::format("; columns: {}", Join(names, ", "));
-      return Status(StatusCode::kConfig, std::move(message));
-    }
+    if (index < 0) return UnknownColumn("partitionBy column", column, names);
     const Field& field = input.field(index);
     if (field.type->is_nested()) {
       return Status::Config("partitionBy column '{}' has type {}: nested types cannot partition",
@@ -191,15 +322,18 @@ struct StagedFile {
 
 /// One partition folder of a batch.
 struct Folder {
-  std::string relative_dir;                        // "k1=v1/k2=v2", or ""
-  std::vector<std::optional<std::string>> values;  // display text per partition column
+  std::string relative_dir;  // "k1=v1/k2=v2", or ""
+  /// Partition values for the table log: per partitionBy column, or per `k=v` folder of a
+  /// pathTemplate; nullopt = NULL.
+  std::vector<std::pair<std::string, std::optional<std::string>>> values;
   int64_t next_sequence = 0;
   std::optional<size_t> open_file;  // index into BatchState::files
 };
 
 /// Everything staged for one batch id.
 struct BatchState {
-  bool already_committed = false;  // the table log has the entry: Write stages nothing
+  bool already_committed = false;     // the table log has the entry: Write stages nothing
+  std::optional<SinkBatchInfo> info;  // from BeginBatch: source offsets for the table log
   std::unordered_map<std::string, size_t> folder_index;
   std::vector<Folder> folders;
   std::vector<StagedFile> files;
@@ -213,32 +347,40 @@ class FilesSink final : public Sink {
         fs_(std::move(fs)),
         encoder_(*context_.schema, config_.data_columns),
         query_prefix_(context_.query_id.substr(0, 8)),
-        budget_(config_.writer_memory_limit) {
+        budget_(config_.writer_memory_limit),
+        log_(fs_, config_.path) {
     std::vector<Field> fields;
     for (int index : config_.data_columns) fields.push_back(context_.schema->field(index));
     data_schema_ = std::make_shared<Schema>(std::move(fields));
   }
 
   Status Open() override {
-    RETURN_NOT_OK(RemoveTemporaries(*fs_, JoinPath(config_.path, kLogDir)));
+    RETURN_NOT_OK(RemoveTemporaries(*fs_, log_.dir()));
     return fs_->Remove(JoinPath(config_.path, kStagingDir));
   }
 
+  Status BeginBatch(int64_t batch_id, const SinkBatchInfo& info) override {
+    ASSIGN_OR_RETURN(BatchState * state, StateFor(batch_id));
+    state->info = info;
+    return Status::OK();
+  }
+
   Status Write(int64_t batch_id, const Batch& batch) override {
-    auto [it, inserted] = batches_.try_emplace(batch_id);
-    BatchState& state = it->second;
-    if (inserted) {
-      ASSIGN_OR_RETURN(state.already_committed, fs_->Exists(LogPath(batch_id)));
-      // Staged files are appended to: start from nothing even if Open() was not called.
-      RETURN_NOT_OK(fs_->Remove(StagingDir(batch_id)));
-    }
+    ASSIGN_OR_RETURN(BatchState * state_ptr, StateFor(batch_id));
+    BatchState& state = *state_ptr;
     if (state.already_committed || batch.num_rows() == 0) {
       SLUICE_FAULT_POINT("files.after_stage");
       return Status::OK();
     }
     // Route rows to folders (one reused key buffer: no allocation per row once warm).
     for (auto& rows : rows_by_folder_) rows.clear();
-    if (config_.partition_columns.empty()) {
+    if (!config_.path_template.empty()) {
+      for (int64_t row = 0; row < batch.num_rows(); ++row) {
+        TemplateKey(batch, row);
+        size_t folder = FolderFor(state, batch, row, key_);
+        RowsOf(folder).push_back(static_cast<int32_t>(row));
+      }
+    } else if (config_.partition_columns.empty()) {
       size_t folder = FolderFor(state, batch, 0, std::string());
       RowsOf(folder).resize(static_cast<size_t>(batch.num_rows()));
       auto& rows = RowsOf(folder);
@@ -254,13 +396,7 @@ class FilesSink final : public Sink {
           if (k > 0) key_.push_back('/');
           AppendHiveEscaped(context_.schema->field(index).name, key_);
           key_.push_back('=');
-          cell_.clear();
-          if (column.IsValid(row)) AppendCellText(column, row, cell_);
-          if (cell_.empty()) {
-            key_.append(kHiveDefaultPartition);
-          } else {
-            AppendHiveEscaped(cell_, key_);
-          }
+          AppendFolderValue(column, row);
         }
         size_t folder = FolderFor(state, batch, row, key_);
         RowsOf(folder).push_back(static_cast<int32_t>(row));
@@ -307,11 +443,10 @@ class FilesSink final : public Sink {
   }
 
   Result<SinkBatchStats> Commit(int64_t batch_id) override {
-    const std::string log_path = LogPath(batch_id);
-    ASSIGN_OR_RETURN(bool committed, fs_->Exists(log_path));
+    ASSIGN_OR_RETURN(bool committed, log_.IsCommitted(batch_id));
     if (committed) {
       RETURN_NOT_OK(Abort(batch_id));
-      return StatsFromLog(log_path);
+      return StatsFromLog(batch_id);
     }
     BatchState empty;
     auto it = batches_.find(batch_id);
@@ -343,10 +478,9 @@ class FilesSink final : public Sink {
       entry["bytes"] = bytes;
       nlohmann::ordered_json partition = nlohmann::ordered_json::object();
       const Folder& folder = state.folders[file->folder];
-      for (size_t k = 0; k < config_.partition_columns.size(); ++k) {
-        const std::string& name = context_.schema->field(config_.partition_columns[k]).name;
-        if (folder.values[k]) {
-          partition[name] = *folder.values[k];
+      for (const auto& [name, value] : folder.values) {
+        if (value) {
+          partition[name] = *value;
         } else {
           partition[name] = nullptr;
         }
@@ -366,14 +500,26 @@ class FilesSink final : public Sink {
     log["rows"] = stats.rows;
     log["bytes"] = stats.bytes;
     log["files"] = std::move(entries);
+    if (state.info) {
+      nlohmann::ordered_json offsets = nlohmann::ordered_json::object();
+      for (const auto& [partition, range] : state.info->source_ranges) {
+        offsets[partition] = {range.first, range.second};
+      }
+      log["source"] = {{"name", state.info->source_name}, {"offsets", std::move(offsets)}};
+      log["batchTimestamp"] = FormatTimestampIso(state.info->batch_timestamp_ms * 1000);
+    }
+    log["schema"] = SchemaJson();
     log["committedAt"] = FormatTimestampIso(clock->NowMicros());
-    Status logged = fs_->Put(log_path, log.dump());
+    Status logged = log_.Append(batch_id, log);
     if (!logged.ok()) {
-      return Status::Commit("files sink: writing the table log entry {} failed: {}", log_path,
-                            logged.message());
+      return Status::Commit("files sink: writing the table log entry {} failed: {}",
+                            log_.EntryPath(batch_id), logged.message());
     }
     if (it != batches_.end()) batches_.erase(it);
     RETURN_NOT_OK(RemoveStaging(batch_id));
+    // Folding old entries into a snapshot is housekeeping: the batch is committed already.
+    Status compacted = log_.MaybeCompact(config_.log_compact_interval);
+    if (!compacted.ok()) SLUICE_LOG_WARN("files sink: {}", compacted.ToString());
     return stats;
   }
 
@@ -389,24 +535,7 @@ class FilesSink final : public Sink {
     return RemoveStaging(batch_id);
   }
 
-  Result<int64_t> LastCommitted() override {
-    auto listing = fs_->List(JoinPath(config_.path, kLogDir));
-    if (!listing.ok()) {
-      if (listing.status().IsNotFound()) return int64_t{-1};
-      return listing.status();
-    }
-    int64_t last = -1;
-    for (const auto& info : *listing) {
-      if (info.is_directory) continue;
-      std::string_view name = info.path;
-      size_t slash = name.find_last_of('/');
-      if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
-      if (name.size() != 20) continue;  // temporary files of Put and anything else
-      auto id = ParseInt64(name);
-      if (id && *id > last) last = *id;
-    }
-    return last;
-  }
+  Result<int64_t> LastCommitted() override { return log_.LastCommitted(); }
 
   Status Close() override {
     std::vector<int64_t> pending;
@@ -433,8 +562,81 @@ class FilesSink final : public Sink {
   }
 
  private:
-  std::string LogPath(int64_t batch_id) const {
-    return JoinPath(JoinPath(config_.path, kLogDir), FilesSinkLogName(batch_id));
+  /// The state of `batch_id`, created (and its staging emptied) on first use.
+  Result<BatchState*> StateFor(int64_t batch_id) {
+    auto [it, inserted] = batches_.try_emplace(batch_id);
+    BatchState& state = it->second;
+    if (inserted) {
+      ASSIGN_OR_RETURN(state.already_committed, log_.IsCommitted(batch_id));
+      // Staged files are appended to: start from nothing even if Open() was not called.
+      RETURN_NOT_OK(fs_->Remove(StagingDir(batch_id)));
+    }
+    return &state;
+  }
+
+  /// Appends a cell's display text to key_, Hive-escaped; NULL or empty as
+  /// __HIVE_DEFAULT_PARTITION__.
+  void AppendFolderValue(const Column& column, int64_t row) {
+    cell_.clear();
+    if (column.IsValid(row)) AppendCellText(column, row, cell_);
+    if (cell_.empty()) {
+      key_.append(kHiveDefaultPartition);
+    } else {
+      AppendHiveEscaped(cell_, key_);
+    }
+  }
+
+  /// Renders the pathTemplate for one row into key_.
+  void TemplateKey(const Batch& batch, int64_t row) {
+    key_.clear();
+    for (const TemplatePart& part : config_.path_template) {
+      switch (part.kind) {
+        case TemplatePart::Kind::kLiteral:
+          key_.append(part.literal);
+          break;
+        case TemplatePart::Kind::kColumn: {
+          AppendFolderValue(*batch.column(part.column), row);
+          break;
+        }
+        case TemplatePart::Kind::kTime: {
+          const Column& column = *batch.column(config_.time_column);
+          if (!column.IsValid(row)) {
+            key_.append(kHiveDefaultPartition);
+            break;
+          }
+          const int64_t micros = column.Values<int64_t>()[row];
+          cell_.resize(static_cast<size_t>(part.pattern->max_length()));
+          const int64_t length =
+              part.pattern->Format(micros + ZoneOffsetMicros(micros), cell_.data());
+          cell_.resize(static_cast<size_t>(length));
+          AppendHiveEscaped(cell_, key_);
+          break;
+        }
+      }
+    }
+  }
+
+  /// The pathTemplateTimeZone's UTC offset at `micros`, cached per quarter hour (every zone
+  /// changes its offset on a quarter-hour boundary).
+  int64_t ZoneOffsetMicros(int64_t micros) {
+    constexpr int64_t kQuarterHour = 15LL * 60 * 1000 * 1000;
+    const int64_t bucket = micros >= 0 ? micros / kQuarterHour : (micros + 1) / kQuarterHour - 1;
+    if (bucket != zone_bucket_) {
+      zone_bucket_ = bucket;
+      const absl::Time time = absl::FromUnixMicros(bucket * kQuarterHour);
+      zone_offset_micros_ = int64_t{config_.time_zone.At(time).offset} * 1000 * 1000;
+    }
+    return zone_offset_micros_;
+  }
+
+  /// The schema of the rows written (partition columns included), for the table log.
+  nlohmann::ordered_json SchemaJson() const {
+    nlohmann::ordered_json fields = nlohmann::ordered_json::array();
+    for (const Field& field : context_.schema->fields()) {
+      fields.push_back(
+          {{"name", field.name}, {"type", field.type->ToString()}, {"nullable", field.nullable}});
+    }
+    return fields;
   }
   std::string StagingDir(int64_t batch_id) const {
     return JoinPath(JoinPath(config_.path, kStagingDir), std::to_string(batch_id));
@@ -461,8 +663,20 @@ class FilesSink final : public Sink {
       const Column& column = *batch.column(index);
       std::string text;
       if (column.IsValid(row)) AppendCellText(column, row, text);
-      folder.values.push_back(column.IsValid(row) ? std::optional<std::string>(std::move(text))
-                                                  : std::nullopt);
+      folder.values.emplace_back(
+          context_.schema->field(index).name,
+          column.IsValid(row) ? std::optional<std::string>(std::move(text)) : std::nullopt);
+    }
+    if (!config_.path_template.empty()) {
+      for (const auto& segment : Split(key, '/')) {
+        size_t eq = segment.find('=');
+        if (eq == std::string::npos) continue;
+        std::string value(segment.substr(eq + 1));
+        folder.values.emplace_back(HiveUnescaped(segment.substr(0, eq)),
+                                   value == kHiveDefaultPartition
+                                       ? std::nullopt
+                                       : std::optional<std::string>(HiveUnescaped(value)));
+      }
     }
     size_t index = state.folders.size();
     state.folders.push_back(std::move(folder));
@@ -518,10 +732,9 @@ class FilesSink final : public Sink {
     return &state.files.back();
   }
 
-  Result<SinkBatchStats> StatsFromLog(const std::string& log_path) {
+  Result<SinkBatchStats> StatsFromLog(int64_t batch_id) {
     SinkBatchStats stats;
-    ASSIGN_OR_RETURN(std::string text, fs_->Get(log_path));
-    auto log = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    ASSIGN_OR_RETURN(nlohmann::json log, log_.Read(batch_id));
     if (log.is_object()) {
       stats.rows = log.value("rows", int64_t{0});
       stats.bytes = log.value("bytes", int64_t{0});
@@ -539,12 +752,15 @@ class FilesSink final : public Sink {
   std::string query_prefix_;
   SchemaRef data_schema_;         // the columns written into the files
   parquet::MemoryBudget budget_;  // shared by this sink's open Parquet writers
+  TableLog log_;
   std::map<int64_t, BatchState> batches_;
   // Scratch reused across Write calls.
   std::string key_;
   std::string cell_;
   std::string buffer_;
   std::vector<std::vector<int32_t>> rows_by_folder_;
+  int64_t zone_bucket_ = INT64_MIN;
+  int64_t zone_offset_micros_ = 0;
 };
 
 std::vector<OptionSpec> FilesSinkOptions() {
@@ -561,6 +777,23 @@ std::vector<OptionSpec> FilesSinkOptions() {
       {.name = "partitionBy",
        .type = OptionType::kList,
        .description = "Columns to partition the output by, as Hive-style folders k=v/."},
+      {.name = "pathTemplate",
+       .type = OptionType::kString,
+       .description = "Folders from the rows instead of partitionBy, e.g. "
+                      "'dt=%{+yyyy-MM-dd}/hour=%{+HH}' or 'region=%{country}/%{+yyyy/MM}': "
+                      "%{+PATTERN} formats pathTemplateTimeColumn with Spark's datetime pattern "
+                      "letters in pathTemplateTimeZone, %{column} is a column's value "
+                      "(Hive-escaped; NULL or empty = __HIVE_DEFAULT_PARTITION__). Columns stay "
+                      "in the files."},
+      {.name = "pathTemplateTimeColumn",
+       .type = OptionType::kString,
+       .description = "The TIMESTAMP column pathTemplate's %{+PATTERN} parts format (the event "
+                      "time)."},
+      {.name = "pathTemplateTimeZone",
+       .type = OptionType::kString,
+       .default_value = "UTC",
+       .description = "Time zone of pathTemplate's %{+PATTERN} parts: an IANA name "
+                      "('Europe/Paris') or 'UTC'."},
       {.name = "maxRecordsPerFile",
        .type = OptionType::kInt,
        .default_value = "0",
@@ -603,6 +836,12 @@ std::vector<OptionSpec> FilesSinkOptions() {
        .default_value = "v1",
        .description = "Parquet data page version: v1 (every reader) or v2.",
        .allowed = {"v1", "v2"}},
+      {.name = "logCompactInterval",
+       .type = OptionType::kInt,
+       .default_value = "100",
+       .description = "Every this many table log entries, fold them into one snapshot "
+                      "(_sluice_log/<batch>.snapshot); 0 = never.",
+       .min_value = 0},
       {.name = "writerMemoryLimit",
        .type = OptionType::kSize,
        .default_value = "512MB",

@@ -315,7 +315,9 @@ TEST(QueryProgressTest, JsonFieldsInSparkOrder) {
             R"("getBatch":3,"addBatch":4,"commitOffsets":5,"triggerExecution":15},)"
             R"("sources":[{"description":"datagen[seed=1]","startOffset":{"0":0},)"
             R"("endOffset":{"0":100},"latestOffset":{"0":150},"numInputRows":100,)"
-            R"("inputRowsPerSecond":0.0,"processedRowsPerSecond":0.0}],)"
+            R"("inputRowsPerSecond":0.0,"processedRowsPerSecond":0.0,)"
+            R"("metrics":{"minOffsetsBehindLatest":50,"maxOffsetsBehindLatest":50,)"
+            R"("avgOffsetsBehindLatest":50.0,"offsetsBehindLatest":{"0":50}}}],)"
             R"("sink":{"description":"console","numOutputRows":90},"numOutputRows":90,)"
             R"("filesWritten":0,"bytesWritten":0})");
   EXPECT_EQ(progress.Summary(),

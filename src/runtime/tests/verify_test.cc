@@ -17,10 +17,12 @@ std::string MakeTable() {
   EXPECT_OK(fs->Put(JoinPath(root, "k=b/part-000001-0000-abcdefgh.json"), "{\"x\":3}\n"));
   EXPECT_OK(fs->Put(
       JoinPath(root, "_sluice_log/00000000000000000000"),
-      R"({"batchId":0,"files":[{"path":"k=a/part-000000-0000-abcdefgh.json","rows":2,"bytes":16}]})"));
+      R"({"batchId":0,"files":[{"path":"k=a/part-000000-0000-abcdefgh.json","rows":2,"bytes":16}],)"
+      R"("source":{"name":"in","offsets":{"0":[0,5],"1":[0,3]}}})"));
   EXPECT_OK(fs->Put(
       JoinPath(root, "_sluice_log/00000000000000000001"),
-      R"({"batchId":1,"files":[{"path":"k=b/part-000001-0000-abcdefgh.json","rows":1,"bytes":8}]})"));
+      R"({"batchId":1,"files":[{"path":"k=b/part-000001-0000-abcdefgh.json","rows":1,"bytes":8}],)"
+      R"("source":{"name":"in","offsets":{"0":[5,9],"1":[3,3]}}})"));
   return root;
 }
 
@@ -31,7 +33,29 @@ TEST(VerifyTest, ConsistentTable) {
   EXPECT_EQ(report.kind, "table");
   EXPECT_EQ(report.ToString(),
             "table:\n  table log: 2 batches (0..1), 2 files, 3 rows, 24 bytes\n"
+            "  source offsets: 4 partition ranges, contiguous per partition\n"
             "  visible data files: 2\nOK\n");
+}
+
+TEST(VerifyTest, TableLogGapsOffsetGapsAndCorruptParquetAreReported) {
+  std::string root = MakeTable();
+  auto fs = LocalFileSystem();
+  // Batch 3 (batch 2 missing) starts partition 0 before batch 1 ended (overlap) and partition 1
+  // after (gap), and lists a Parquet file that is not one.
+  ASSERT_OK(fs->Put(JoinPath(root, "k=c/part-000003-0000-abcdefgh.parquet"), "PAR1 not really"));
+  ASSERT_OK(
+      fs->Put(JoinPath(root, "_sluice_log/00000000000000000003"),
+              R"({"batchId":3,"files":[{"path":"k=c/part-000003-0000-abcdefgh.parquet","rows":1,)"
+              R"("bytes":15}],"source":{"name":"in","offsets":{"0":[8,12],"1":[4,6]}}})"));
+  ASSERT_OK_AND_ASSIGN(VerifyReport report, Verify(root));
+  ASSERT_EQ(report.problems.size(), 4u) << report.ToString();
+  EXPECT_EQ(report.problems[0],
+            "batch 3: in[0] starts at 8 but the previous batch ended at 9 (overlap)");
+  EXPECT_EQ(report.problems[1],
+            "batch 3: in[1] starts at 4 but the previous batch ended at 3 (gap)");
+  EXPECT_NE(report.problems[2].find("is not a readable Parquet file"), std::string::npos)
+      << report.problems[2];
+  EXPECT_EQ(report.problems[3], "table log: batches 2 to 2 are missing");
 }
 
 TEST(VerifyTest, TableProblemsAreEachReported) {

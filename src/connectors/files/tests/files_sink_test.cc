@@ -145,7 +145,11 @@ TEST_F(FilesSinkTest, UnpartitionedLayoutAndTableLog) {
                 std::to_string(content.size()) +
                 R"(,"files":[{"path":"part-000000-0000-01234567.json","rows":2,"bytes":)" +
                 std::to_string(content.size()) +
-                R"(,"partition":{}}],"committedAt":"2024-05-01T12:00:00Z"})")
+                R"(,"partition":{}}],"schema":[{"name":"id","type":"BIGINT","nullable":false},)"
+                R"({"name":"country","type":"STRING","nullable":true},)"
+                R"({"name":"day","type":"STRING","nullable":true},)"
+                R"({"name":"v","type":"DOUBLE","nullable":true}],)"
+                R"("committedAt":"2024-05-01T12:00:00Z"})")
                 .dump());
   ASSERT_OK_AND_ASSIGN(last, sink->LastCommitted());
   EXPECT_EQ(last, 0);

@@ -1,0 +1,70 @@
+// The files sink's table log, `<output>/_sluice_log/`: one JSON entry per committed batch, named by
+// the batch id (20 digits), written atomically (FileSystem::Put) after the batch's files were
+// published. Every `compactInterval` entries, the entries are folded into a snapshot
+// `<N, 20 digits>.snapshot` (JSON lines: a header line, then every entry up to batch N in batch
+// order) and the folded entries are removed, so the log's size in objects stays bounded while
+// auditors (and `sluice verify`) still see every batch. A batch is committed when its entry
+// exists or a snapshot covers it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.h"
+#include "storage/filesystem.h"
+
+namespace sluice {
+
+inline constexpr std::string_view kTableLogDir = "_sluice_log";
+
+class TableLog {
+ public:
+  /// `root` is the sink's output folder.
+  TableLog(std::shared_ptr<FileSystem> fs, std::string root);
+
+  std::string dir() const;
+  std::string EntryPath(int64_t batch_id) const;
+  std::string SnapshotPath(int64_t batch_id) const;
+
+  /// The entry of `batch_id` exists, or a snapshot at or after it covers it.
+  Result<bool> IsCommitted(int64_t batch_id);
+  /// The highest committed batch id, or -1.
+  Result<int64_t> LastCommitted();
+  /// Writes the entry of `batch_id` atomically (replaces a torn temporary, never a committed one).
+  Status Append(int64_t batch_id, const nlohmann::ordered_json& entry);
+  /// The entry of `batch_id` (from its file or from a snapshot); NotFound if not committed.
+  Result<nlohmann::json> Read(int64_t batch_id);
+  /// When at least `interval` entries are outside a snapshot, writes a snapshot at the newest
+  /// entry, then removes the older snapshots and the folded entries (a crash in between leaves
+  /// duplicates that readers drop). interval <= 0: never.
+  Status MaybeCompact(int64_t interval);
+
+  /// Every committed entry in batch order (snapshot entries, then newer entries; duplicates by
+  /// batch id dropped), and the names of what was read, for verify. Malformed entries are
+  /// reported in `problems` and skipped.
+  struct Contents {
+    std::vector<nlohmann::json> entries;
+    int64_t snapshot_batch = -1;  // the snapshot read, or -1
+    int64_t loose_entries = 0;    // entry files read
+    std::vector<std::string> problems;
+  };
+  Result<Contents> ReadAll();
+
+ private:
+  struct Listing {
+    std::vector<int64_t> entries;    // batch ids with an entry file, sorted
+    std::vector<int64_t> snapshots;  // batch ids with a snapshot, sorted
+    std::vector<std::string> other;  // names of anything else (temporaries excluded)
+  };
+  Result<Listing> List();
+  Result<std::vector<nlohmann::json>> ReadSnapshot(int64_t batch_id);
+
+  std::shared_ptr<FileSystem> fs_;
+  std::string root_;
+};
+
+}  // namespace sluice
