@@ -86,6 +86,11 @@ std::string QueryProgress::ToJson() const {
     for (const auto& [reason, count] : bad_records_by_reason) by_reason[reason] = count;
     json["badRecords"] = Json{{"count", bad_records}, {"byReason", std::move(by_reason)}};
   }
+  if (!s3.empty()) {
+    Json counters = Json::object();
+    for (const auto& [name, value] : s3) counters[name] = value;
+    json["s3"] = std::move(counters);
+  }
   if (replayed) json["replayed"] = true;
   return json.dump(-1, ' ', false, Json::error_handler_t::replace);
 }

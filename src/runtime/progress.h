@@ -54,6 +54,9 @@ struct QueryProgress {
   /// {"count": n, "byReason": {...}} in the JSON, present when n > 0).
   int64_t bad_records = 0;
   std::map<std::string, int64_t> bad_records_by_reason;
+  /// Process-wide S3 request counters so far (requests, retries by cause, bytes); empty when the
+  /// process made no S3 request.
+  std::map<std::string, int64_t> s3;
   /// True when the batch was replayed from the offsets log after a restart.
   bool replayed = false;
 

@@ -8,6 +8,7 @@
 #include "common/logging.h"
 #include "common/strings.h"
 #include "formats/decode.h"
+#include "storage/s3/s3_client.h"
 
 namespace sluice {
 
@@ -312,6 +313,20 @@ Status StreamingQuery::RunBatch(const OffsetsEntry& entry, bool replay,
   source.processed_rows_per_second = progress.processed_rows_per_second;
   progress.sources.push_back(std::move(source));
   progress.sink_description = sink_->Describe();
+  const s3::S3Stats& s3_stats = s3::GlobalS3Stats();
+  if (s3_stats.requests.load(std::memory_order_relaxed) > 0) {
+    auto get = [](const std::atomic<int64_t>& value) {
+      return value.load(std::memory_order_relaxed);
+    };
+    progress.s3 = {{"requests", get(s3_stats.requests)},
+                   {"retries", get(s3_stats.retries)},
+                   {"retriesThrottled", get(s3_stats.retries_throttled)},
+                   {"retriesServerError", get(s3_stats.retries_server)},
+                   {"retriesTimeout", get(s3_stats.retries_timeout)},
+                   {"retriesConnection", get(s3_stats.retries_reset)},
+                   {"bytesSent", get(s3_stats.bytes_sent)},
+                   {"bytesReceived", get(s3_stats.bytes_received)}};
+  }
 
   if (options_.progress != nullptr) {
     Status reported = options_.progress->Report(progress);

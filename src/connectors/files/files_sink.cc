@@ -356,7 +356,10 @@ class FilesSink final : public Sink {
 
   Status Open() override {
     RETURN_NOT_OK(RemoveTemporaries(*fs_, log_.dir()));
-    return fs_->Remove(JoinPath(config_.path, kStagingDir));
+    // Removing the staging area also aborts the multipart uploads its markers name; uploads a
+    // crash left without a marker are found by listing (where the store can list them).
+    RETURN_NOT_OK(fs_->Remove(JoinPath(config_.path, kStagingDir)));
+    return fs_->AbortOpenUploads(config_.path);
   }
 
   Status BeginBatch(int64_t batch_id, const SinkBatchInfo& info) override {

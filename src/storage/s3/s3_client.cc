@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <optional>
 #include <random>
 
 #include "common/logging.h"
@@ -62,6 +64,49 @@ S3Stats& GlobalS3Stats() {
   return stats;
 }
 
+namespace {
+
+/// `region` of the profile (AWS_PROFILE, else default) in AWS_CONFIG_FILE or ~/.aws/config, as the
+/// AWS CLI and SDKs read it: `[default]` or `[profile NAME]` sections.
+std::optional<std::string> RegionFromConfigFile(const EnvLookup& env) {
+  auto lookup = [&](std::string_view name) {
+    auto value = env(name);
+    return value ? *value : std::string();
+  };
+  std::string path = lookup("AWS_CONFIG_FILE");
+  if (path.empty()) {
+    const std::string home = lookup("HOME");
+    if (home.empty()) return std::nullopt;
+    path = home + "/.aws/config";
+  } else if (path.starts_with("~/")) {
+    path = lookup("HOME") + path.substr(1);
+  }
+  std::string profile = lookup("AWS_PROFILE");
+  if (profile.empty()) profile = "default";
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::string line, section;
+  while (std::getline(in, line)) {
+    std::string_view text = Trim(line);
+    if (text.empty() || text.front() == '#' || text.front() == ';') continue;
+    if (text.front() == '[' && text.back() == ']') {
+      section = std::string(Trim(text.substr(1, text.size() - 2)));
+      if (section.starts_with("profile ")) section = std::string(Trim(section.substr(8)));
+      continue;
+    }
+    if (section != profile) continue;
+    size_t eq = text.find('=');
+    if (eq == std::string_view::npos) continue;
+    if (ToLower(Trim(text.substr(0, eq))) == "region") {
+      std::string value(Trim(text.substr(eq + 1)));
+      if (!value.empty()) return value;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Result<S3Options> S3Options::FromEnvironment(const EnvLookup& env) {
   S3Options options;
   for (std::string_view name : {"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"}) {
@@ -74,12 +119,17 @@ Result<S3Options> S3Options::FromEnvironment(const EnvLookup& env) {
       break;
     }
   }
+  bool region_set = false;
   for (std::string_view name : {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
     auto value = env(name);
     if (value && !value->empty()) {
       options.region = *value;
+      region_set = true;
       break;
     }
+  }
+  if (!region_set) {
+    if (auto region = RegionFromConfigFile(env)) options.region = *region;
   }
   if (auto value = env("SLUICE_S3_PATH_STYLE"); value && !value->empty()) {
     auto parsed = ParseBool(*value);
@@ -256,7 +306,8 @@ Status S3Client::ErrorStatus(const Call& call, int http_status, const std::strin
         "bucket '{}'",
         call.op, where, detail, call.bucket);
   }
-  if (http_status >= 500 || http_status == 429 || IsThrottleCode(code) || IsServerRetryCode(code)) {
+  if ((http_status >= 500 && http_status != 501) || http_status == 429 || IsThrottleCode(code) ||
+      IsServerRetryCode(code)) {
     return Status::RetryableIO("S3 {} {} failed: {}", call.op, where, detail);
   }
   return Status::IOError("S3 {} {} failed: {}", call.op, where, detail);
@@ -373,7 +424,8 @@ Result<S3Client::Reply> S3Client::Execute(Call& call) {
           code.empty() ? fmt::format("HTTP {}", status) : fmt::format("HTTP {} {}", status, code);
       if (status == 429 || IsThrottleCode(code)) {
         kind = FailureKind::kThrottled;
-      } else if (status >= 500 || IsServerRetryCode(code)) {
+      } else if ((status >= 500 && status != 501) || IsServerRetryCode(code)) {
+        // 501 Not Implemented is an answer, not a hiccup (s3rver on ListMultipartUploads).
         kind = FailureKind::kServer;
       } else if ((code == "ExpiredToken" || code == "TokenRefreshRequired" ||
                   code == "InvalidToken") &&
@@ -532,6 +584,8 @@ Status S3Client::DeleteObjects(const std::string& bucket, const std::vector<std:
   return Status::OK();
 }
 
+constexpr int kDefaultMaxListPages = 100000;
+
 Result<ListResult> S3Client::ListObjects(const std::string& bucket, const std::string& prefix,
                                          const std::string& delimiter, int page_size,
                                          int max_pages) {
@@ -562,6 +616,10 @@ Result<ListResult> S3Client::ListObjects(const std::string& bucket, const std::s
     const bool truncated = EqualsIgnoreCase(xml->ChildText("IsTruncated"), "true");
     token = xml->ChildText("NextContinuationToken");
     if (!truncated) return result;
+    if (page + 1 == max_pages && max_pages < kDefaultMaxListPages) {
+      result.truncated = true;
+      return result;
+    }
     if (token.empty()) {
       return Status::IOError("S3 LIST {}: truncated page without a continuation token",
                              Uri(bucket, prefix));

@@ -81,6 +81,7 @@ struct ObjectInfo {
 struct ListResult {
   std::vector<ObjectInfo> objects;           // sorted by key (S3's order)
   std::vector<std::string> common_prefixes;  // with the trailing delimiter
+  bool truncated = false;  // more keys than max_pages pages held (only with a small max_pages)
 };
 
 struct UploadInfo {
@@ -132,7 +133,8 @@ class S3Client {
   Status DeleteObject(const std::string& bucket, const std::string& key);
   /// Multi-object delete, 1000 keys per request; any per-key error fails the call.
   Status DeleteObjects(const std::string& bucket, const std::vector<std::string>& keys);
-  /// ListObjectsV2 over every page (`page_size` keys each, at most `max_pages` pages).
+  /// ListObjectsV2 over every page (`page_size` keys each). At most `max_pages` pages: past the
+  /// default (a runaway listing) an error; with a smaller limit the pages read, `truncated` set.
   Result<ListResult> ListObjects(const std::string& bucket, const std::string& prefix,
                                  const std::string& delimiter, int page_size = 1000,
                                  int max_pages = 100000);

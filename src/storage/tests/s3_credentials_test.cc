@@ -2,11 +2,13 @@
 // IMDSv2 (against a fake metadata endpoint on 127.0.0.1); first match wins, secrets masked.
 #include <httplib.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <thread>
 
 #include "storage/s3/credentials.h"
+#include "storage/s3/s3_client.h"
 #include "testing/gtest_util.h"
 
 namespace sluice::s3 {
@@ -190,6 +192,36 @@ TEST(CredentialsTest, DescribeMasksTheKeyAndNeverShowsTheSecret) {
   std::string text = credentials.Describe();
   EXPECT_EQ(text, "access key AKIA****MPLE from environment");
   EXPECT_EQ(text.find("wJalr"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sluice::s3
+
+namespace sluice::s3 {
+namespace {
+
+TEST(S3OptionsTest, RegionFromEnvironmentThenConfigFileProfile) {
+  const std::string dir = sluice::testing::TempDir();
+  const std::string config = dir + "/config";
+  std::ofstream(config) << "[default]\nregion = eu-west-1\n\n"
+                           "# comment\n[profile dev]\noutput = json\nregion=ap-south-1\n";
+  ASSERT_OK_AND_ASSIGN(S3Options options,
+                       S3Options::FromEnvironment(FakeEnv({{"AWS_CONFIG_FILE", config}})));
+  EXPECT_EQ(options.region, "eu-west-1");
+  ASSERT_OK_AND_ASSIGN(
+      options,
+      S3Options::FromEnvironment(FakeEnv({{"AWS_CONFIG_FILE", config}, {"AWS_PROFILE", "dev"}})));
+  EXPECT_EQ(options.region, "ap-south-1");
+  ASSERT_OK_AND_ASSIGN(options, S3Options::FromEnvironment(FakeEnv(
+                                    {{"AWS_CONFIG_FILE", config}, {"AWS_REGION", "us-west-2"}})));
+  EXPECT_EQ(options.region, "us-west-2");
+  // ~/.aws/config through HOME; nothing anywhere: us-east-1.
+  std::filesystem::create_directories(dir + "/home/.aws");
+  std::ofstream(dir + "/home/.aws/config") << "[default]\nregion = sa-east-1\n";
+  ASSERT_OK_AND_ASSIGN(options, S3Options::FromEnvironment(FakeEnv({{"HOME", dir + "/home"}})));
+  EXPECT_EQ(options.region, "sa-east-1");
+  ASSERT_OK_AND_ASSIGN(options, S3Options::FromEnvironment(FakeEnv({{"HOME", dir + "/none"}})));
+  EXPECT_EQ(options.region, "us-east-1");
 }
 
 }  // namespace
