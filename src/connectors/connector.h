@@ -32,6 +32,10 @@ struct SourceContext {
   /// A folder in the query's checkpoint this source may keep its own logs in, and its file system.
   std::string state_dir;
   std::shared_ptr<FileSystem> state_fs;
+  /// The columns of `schema` declared `METADATA [FROM 'key']`: column name -> the key (one of
+  /// ConnectorDef::metadata, in its spelling). The source fills them from each record's
+  /// metadata; the other columns are decoded from the record.
+  std::map<std::string, std::string> metadata_columns;
 };
 
 /// A record a source's decoder rejected or flagged (the quarantine), with where it came from.
@@ -132,6 +136,15 @@ class Sink {
   virtual std::string Describe() const = 0;
 };
 
+/// A metadata column a source can fill (`name TYPE METADATA FROM 'key'`), e.g. a Kafka record's
+/// offset. The planner checks declared metadata columns against these (key, type, nullability).
+struct MetadataSpec {
+  std::string key;  // matched case-insensitively; the source gets this spelling
+  TypeRef type;
+  bool nullable = false;  // false: a NOT NULL column may take it
+  std::string description;
+};
+
 /// One connector: its options and factories. A connector may be a source, a sink, or both.
 struct ConnectorDef {
   std::string name;
@@ -140,7 +153,13 @@ struct ConnectorDef {
   std::vector<OptionSpec> source_options;
   /// The schema the source produces, from the declared columns (may be empty when the connector
   /// knows its own schema, e.g. datagen) and the options. Errors name the offending column.
+  /// METADATA columns are not part of `declared`: the planner checks them against `metadata` and
+  /// puts them back at their declared positions in the resolved schema (columns the resolver
+  /// adds go after the declared ones), then tells the source through
+  /// SourceContext::metadata_columns.
   std::function<Result<SchemaRef>(const Schema& declared, const OptionSet& options)> resolve_schema;
+  /// The metadata columns the source can fill; empty = the connector rejects METADATA columns.
+  std::vector<MetadataSpec> metadata;
   std::function<Result<std::unique_ptr<Source>>(SourceContext context)> create_source;
 
   std::vector<OptionSpec> sink_options;

@@ -130,6 +130,73 @@ Location ColumnLocationFor(const std::string& message, const sql::CreateSourceSt
   return source.name_location;
 }
 
+/// Checks the METADATA columns of a CREATE SOURCE against what the connector provides (key, type,
+/// nullability), reporting each problem at the column; fills `columns` (name -> canonical key).
+bool CheckMetadataColumns(const sql::CreateSourceStmt& source, const ConnectorDef& def,
+                          std::map<std::string, std::string>* columns,
+                          sql::Diagnostics* diagnostics) {
+  std::vector<std::string> keys;
+  for (const MetadataSpec& spec : def.metadata) keys.push_back(spec.key);
+  bool ok = true;
+  for (const auto& column : source.columns) {
+    if (!column.metadata) continue;
+    if (def.metadata.empty()) {
+      diagnostics->Error(column.metadata_location,
+                         fmt::format("column '{}' is declared METADATA but connector '{}' "
+                                     "provides no metadata columns",
+                                     column.name, def.name));
+      ok = false;
+      continue;
+    }
+    const MetadataSpec* spec = nullptr;
+    for (const MetadataSpec& candidate : def.metadata) {
+      if (EqualsIgnoreCase(candidate.key, column.metadata_key)) spec = &candidate;
+    }
+    if (spec == nullptr) {
+      diagnostics->Error(column.metadata_location,
+                         fmt::format("unknown metadata key '{}' for connector '{}'{}; keys: {}",
+                                     column.metadata_key, def.name,
+                                     DidYouMean(column.metadata_key, keys), Join(keys, ", ")));
+      ok = false;
+      continue;
+    }
+    if (!column.type->Equals(*spec->type)) {
+      diagnostics->Error(
+          column.location,
+          fmt::format("metadata column '{}' (key '{}') must be {}, not {}", column.name, spec->key,
+                      spec->type->ToString(), column.type->ToString()));
+      ok = false;
+      continue;
+    }
+    if (column.not_null && spec->nullable) {
+      diagnostics->Error(column.location,
+                         fmt::format("metadata column '{}' cannot be NOT NULL: metadata key '{}' "
+                                     "may be NULL",
+                                     column.name, spec->key));
+      ok = false;
+      continue;
+    }
+    (*columns)[column.name] = spec->key;
+  }
+  return ok;
+}
+
+/// The resolved schema with the METADATA columns put back at their declared positions; fields
+/// the connector added beyond the declared ones (e.g. a text source's `value`) come last.
+SchemaRef WithMetadataColumns(const Schema& resolved, const sql::CreateSourceStmt& source) {
+  std::vector<Field> fields;
+  int next = 0;
+  for (const auto& column : source.columns) {
+    if (column.metadata) {
+      fields.push_back(Field{column.name, column.type, !column.not_null});
+    } else if (next < resolved.num_fields()) {
+      fields.push_back(resolved.field(next++));
+    }
+  }
+  while (next < resolved.num_fields()) fields.push_back(resolved.field(next++));
+  return std::make_shared<Schema>(std::move(fields));
+}
+
 struct SourceEntry {
   SourcePlan plan;
   bool valid = false;
@@ -244,8 +311,11 @@ std::optional<Pipeline> PlanPipeline(const sql::Script& script, const ConnectorR
       if (!options) continue;
       entry.plan.options = std::move(*options);
 
+      std::map<std::string, std::string> metadata_columns;
+      if (!CheckMetadataColumns(*create, *def, &metadata_columns, diagnostics)) continue;
       std::vector<Field> declared;
       for (const auto& column : create->columns) {
+        if (column.metadata) continue;  // filled by the connector, not resolved
         declared.push_back(Field{column.name, column.type, !column.not_null});
       }
       if (!def->resolve_schema) {
@@ -259,6 +329,16 @@ std::optional<Pipeline> PlanPipeline(const sql::Script& script, const ConnectorR
           continue;
         }
         entry.plan.schema = std::move(schema).MoveValueUnsafe();
+      }
+      if (!metadata_columns.empty()) {
+        entry.plan.schema = WithMetadataColumns(*entry.plan.schema, *create);
+        // The runtime creates the source from the plan's copy of the definition: hand the
+        // metadata columns over through the context it builds.
+        entry.plan.def.create_source = [create_source = def->create_source,
+                                        metadata_columns](SourceContext context) {
+          context.metadata_columns = metadata_columns;
+          return create_source(std::move(context));
+        };
       }
       if (create->watermark) {
         const sql::WatermarkDef& watermark = *create->watermark;

@@ -77,6 +77,12 @@ struct ColumnDef {
   TypeRef type;
   bool not_null = false;
   Location location;
+  /// `name TYPE METADATA [FROM 'key'] [VIRTUAL]` (Flink's syntax): the column is filled by the
+  /// connector from the record's metadata (e.g. a Kafka record's offset), not decoded from its
+  /// value. `metadata_key` is the FROM key, or the column name when FROM is absent.
+  bool metadata = false;
+  std::string metadata_key;
+  Location metadata_location;  // of the key string, or of METADATA when FROM is absent
 };
 
 struct WatermarkDef {

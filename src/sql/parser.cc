@@ -395,6 +395,7 @@ class Parser {
         } else {
           AcceptKeyword("NULL");
         }
+        if (IsKeyword(Peek(), "METADATA") && !ParseMetadata(&column)) return std::nullopt;
         stmt.columns.push_back(std::move(column));
       } while (AcceptOp(","));
       if (!ExpectOp(")")) return std::nullopt;
@@ -420,6 +421,30 @@ class Parser {
     }
     if (!ParseWithOptions(&stmt.options)) return std::nullopt;
     return Statement(std::move(stmt));
+  }
+
+  // METADATA [FROM 'key'] [VIRTUAL] after a column's type (Flink's syntax). VIRTUAL is accepted
+  // for pasted Flink DDL and changes nothing: a source's columns are never written back.
+  bool ParseMetadata(ColumnDef* column) {
+    const Token& keyword = Next();
+    column->metadata = true;
+    column->metadata_key = column->name;
+    column->metadata_location = keyword.location;
+    if (AcceptKeyword("FROM")) {
+      const Token& key = Peek();
+      if (key.kind != TokenKind::kString) {
+        ErrorExpected("a metadata key string (e.g. 'offset')");
+        return false;
+      }
+      column->metadata_location = key.location;
+      column->metadata_key = Next().value;
+      if (column->metadata_key.empty()) {
+        ErrorAt(column->metadata_location, "empty metadata key");
+        return false;
+      }
+    }
+    AcceptKeyword("VIRTUAL");
+    return true;
   }
 
   // WATERMARK FOR col AS col [- INTERVAL '30' SECOND]

@@ -27,7 +27,7 @@ ConnectorDef NullConnector(std::string name) {
 
 TEST(ConnectorRegistryTest, BuiltinHasTheThreeConnectorsSorted) {
   ConnectorRegistry registry = ConnectorRegistry::Builtin();
-  EXPECT_EQ(registry.names(), (std::vector<std::string>{"console", "datagen", "files"}));
+  EXPECT_EQ(registry.names(), (std::vector<std::string>{"console", "datagen", "files", "kafka"}));
   const ConnectorDef* datagen = registry.Find("DataGen");
   ASSERT_NE(datagen, nullptr);
   EXPECT_EQ(datagen->name, "datagen");
@@ -42,7 +42,11 @@ TEST(ConnectorRegistryTest, BuiltinHasTheThreeConnectorsSorted) {
   ASSERT_NE(console, nullptr);
   EXPECT_TRUE(console->is_sink());
   EXPECT_FALSE(console->sink_requires_checkpoint);
-  EXPECT_EQ(registry.Find("kafka"), nullptr);
+  const ConnectorDef* kafka = registry.Find("Kafka");
+  ASSERT_NE(kafka, nullptr);
+  EXPECT_TRUE(kafka->is_source());
+  EXPECT_TRUE(kafka->is_sink());
+  EXPECT_FALSE(kafka->metadata.empty());
 }
 
 TEST(ConnectorRegistryTest, RegisterRejectsDuplicatesCaseInsensitively) {

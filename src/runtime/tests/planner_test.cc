@@ -99,7 +99,7 @@ INSERT INTO out SELECT * FROM veiws;
             std::string::npos);
   EXPECT_EQ(ErrorAt("'datagne'"),
             "unknown connector 'datagne' (did you mean 'datagen'?); known: console, datagen, "
-            "files");
+            "files, kafka");
   std::string unknown_option = ErrorAt("'numRow'");
   EXPECT_NE(unknown_option.find("unknown option 'numRow'"), std::string::npos) << unknown_option;
   EXPECT_NE(unknown_option.find("did you mean 'numRows'?"), std::string::npos) << unknown_option;
