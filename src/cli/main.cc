@@ -1,5 +1,5 @@
-// `sluice`: run, check, connectors, inspect, version. CLI11 parses the command line; its exceptions
-// stop at this edge.
+// `sluice`: run, check, connectors, verify, gen, kafka-dev, inspect, version. CLI11 parses the
+// command line; its exceptions stop at this edge.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -12,6 +12,7 @@
 #include "cli/connectors_doc.h"
 #include "cli/gen.h"
 #include "cli/inspect.h"
+#include "cli/kafka_dev.h"
 #include "common/fault_point.h"
 #include "common/logging.h"
 #include "common/strings.h"
@@ -172,12 +173,51 @@ int Main(int argc, char** argv) {
   GenOptions gen_options;
   auto* gen = app.add_subcommand(
       "gen",
-      "Write the datagen clickstream as NDJSON (with ts_ms, epoch millis): a benchmark input");
-  gen->add_option("--rows", gen_options.rows, "events to write")->capture_default_str();
+      "Write the datagen clickstream as NDJSON (with ts_ms, epoch millis): a benchmark input; "
+      "or produce the same events as JSON records to Kafka with --to");
+  gen->add_option("--rows,--count", gen_options.rows, "events to write")->capture_default_str();
   gen->add_option("--seed", gen_options.seed, "the same seed gives the same bytes")
       ->capture_default_str();
   gen->add_option("-o,--output", gen_options.output, "output file, - for stdout")
       ->capture_default_str();
+  gen->add_option("--to", gen_options.to,
+                  "kafka://HOST:PORT[,HOST:PORT...]/TOPIC: produce each event as one JSON record "
+                  "(its NDJSON line) with an idempotent librdkafka producer; fails (exit 1) if "
+                  "any record is not delivered");
+  gen->add_option("--rate", gen_options.rate, "events per second (0: as fast as possible)")
+      ->capture_default_str();
+  gen->add_option("--key", gen_options.key,
+                  "Kafka record key: user_id (decimal; one user's events go to one partition, "
+                  "in order) or none (unkeyed: librdkafka fills one partition at a time)")
+      ->capture_default_str();
+  gen->add_option("-X", gen_options.kafka_properties,
+                  "librdkafka producer property key=value, e.g. -X compression.type=lz4 "
+                  "(repeatable)")
+      ->allow_extra_args(false);
+
+  KafkaDevOptions kafka_dev_options;
+  auto* kafka_dev = app.add_subcommand(
+      "kafka-dev",
+      "Run librdkafka's mock Kafka cluster on 127.0.0.1 until Ctrl-C/SIGTERM, for trying "
+      "Sluice without Kafka; prints the bootstrap address. In memory, and it keeps only about "
+      "5 MB (or 100000 message sets) per partition: older records vanish silently");
+  kafka_dev->add_option("--brokers", kafka_dev_options.brokers, "number of brokers")
+      ->capture_default_str();
+  kafka_dev
+      ->add_option("--topic", kafka_dev_options.topics,
+                   "NAME:PARTITIONS, created at start (repeatable; default 4 partitions; "
+                   "other topics are created with 4 when first used)")
+      ->allow_extra_args(false);
+  kafka_dev->add_option("--bootstrap-file", kafka_dev_options.bootstrap_file,
+                        "also write the bootstrap address to this file (atomically, once the "
+                        "brokers listen; removed on stop)");
+  kafka_dev->add_option("--port", kafka_dev_options.port,
+                        "also accept bootstrap connections on 127.0.0.1:PORT (forwarded to the "
+                        "brokers, whose own ports stay ephemeral) and print that address");
+  kafka_dev->add_option("--control", kafka_dev_options.control_file,
+                        std::string("test aid: follow this file and run the fault commands "
+                                    "appended to it; ") +
+                            KafkaDevControlHelp());
 
   std::string inspect_path;
   int64_t inspect_rows = 0;
@@ -205,8 +245,20 @@ int Main(int argc, char** argv) {
     return kExitOk;
   }
   if (*verify) return VerifyPaths(verify_paths);
+  if (*kafka_dev) {
+    static StopToken stop;  // outlives the signal handlers
+    InstallStopSignalHandlers(&stop);
+    Status status = RunKafkaDev(kafka_dev_options, stop);
+    if (!status.ok()) {
+      std::cerr << "sluice kafka-dev: " << status.message() << "\n";
+      return status.code() == StatusCode::kConfig ? kExitUsage : kExitRunFailed;
+    }
+    return kExitOk;
+  }
   if (*gen) {
-    Status status = GenerateNdjson(gen_options);
+    static StopToken stop;
+    InstallStopSignalHandlers(&stop);
+    Status status = RunGen(gen_options, &stop);
     if (!status.ok()) {
       std::cerr << "sluice gen: " << status.message() << "\n";
       return status.code() == StatusCode::kConfig ? kExitUsage : kExitRunFailed;
