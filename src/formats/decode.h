@@ -82,6 +82,8 @@ inline constexpr std::string_view kNullInNotNull = "null_in_not_null";
 inline constexpr std::string_view kMalformedCsv = "malformed_csv";
 inline constexpr std::string_view kFieldCount = "field_count";
 inline constexpr std::string_view kTooLarge = "too_large";
+/// A compressed input file that does not decompress to its end (sources, not decoders).
+inline constexpr std::string_view kCorruptFile = "corrupt_file";
 }  // namespace bad_reason
 
 /// One bad record: where it is in the input given to the decoder, why, and its raw bytes.

@@ -1,8 +1,10 @@
 #include "formats/json_decoder.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -27,6 +29,18 @@ JsonDecoder::FieldPlan PlanFor(const Field& field) {
   plan.type = field.type;
   plan.id = field.type->id();
   plan.nullable = field.nullable;
+  // The tape's form of the key: a 32-bit length, then the bytes (first 12 here).
+  uint8_t prefix[16] = {};
+  uint8_t mask[16] = {};
+  const auto length = static_cast<uint32_t>(plan.name.size());
+  std::memcpy(prefix, &length, sizeof(length));
+  std::memset(mask, 0xFF, sizeof(length));
+  for (size_t i = 0; i < plan.name.size() && i < 12; ++i) {
+    prefix[4 + i] = static_cast<uint8_t>(plan.name[i]);
+    mask[4 + i] = 0xFF;
+  }
+  std::memcpy(plan.key_words, prefix, sizeof(prefix));
+  std::memcpy(plan.key_masks, mask, sizeof(mask));
   if (plan.id == TypeId::kStruct) {
     for (const Field& child : field.type->fields()) plan.children.push_back(PlanFor(child));
   } else if (plan.id == TypeId::kList) {
@@ -78,6 +92,112 @@ simdjson::error_code RawJson(od::value& value, od::json_type type, std::string_v
   return simdjson::SUCCESS;
 }
 
+/// A token simdjson does not take as a number but Spark does (allowNonNumericNumbers): NaN,
+/// Infinity, -Infinity, +INF, ... (decode_util::ParseNonFinite's spellings).
+bool IsNonFiniteToken(std::string_view token) {
+  double ignored = 0;
+  return decode_util::ParseNonFinite(token, &ignored);
+}
+
+inline unsigned DaysInMonth(int64_t year, unsigned month) {
+  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+/// The layout nearly every producer writes, "yyyy-MM-ddTHH:mm:ss[.fraction][Z]" (no spaces, no
+/// offset), parsed in one pass, the date part remembered in `cache` (records of a batch mostly
+/// share their day); false for anything else, which ParseTimestampMicros then takes (the same
+/// micros for what both accept: fraction truncated to micros, 'T', 't' or ' ').
+inline bool ParseIsoTimestampFast(std::string_view s, int64_t* out, IsoDateCache* cache) {
+  const size_t n = s.size();
+  if (n < 19) return false;
+  const char* p = s.data();
+  auto digit = [p](size_t i) {
+    return static_cast<unsigned>(static_cast<unsigned char>(p[i])) - unsigned{'0'};
+  };
+  auto not_digit = [&digit](size_t i) { return digit(i) > 9 ? 1u : 0u; };
+  int64_t micros = 0;
+  if (cache != nullptr && cache->valid && std::memcmp(p, cache->date, 10) == 0) {
+    micros = cache->micros;
+  } else {
+    if (p[4] != '-' || p[7] != '-' ||
+        (not_digit(0) | not_digit(1) | not_digit(2) | not_digit(3) | not_digit(5) | not_digit(6) |
+         not_digit(8) | not_digit(9))) {
+      return false;
+    }
+    const int64_t year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+    const unsigned month = digit(5) * 10 + digit(6);
+    const unsigned day = digit(8) * 10 + digit(9);
+    if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month)) return false;
+    micros = static_cast<int64_t>(DaysFromCivil(year, month, day)) * kMicrosPerDay;
+    if (cache != nullptr) {
+      std::memcpy(cache->date, p, 10);
+      cache->micros = micros;
+      cache->valid = true;
+    }
+  }
+  if ((p[10] != 'T' && p[10] != ' ' && p[10] != 't') || p[13] != ':' || p[16] != ':' ||
+      (not_digit(11) | not_digit(12) | not_digit(14) | not_digit(15) | not_digit(17) |
+       not_digit(18))) {
+    return false;
+  }
+  const int64_t hour = digit(11) * 10 + digit(12);
+  const int64_t minute = digit(14) * 10 + digit(15);
+  const int64_t second = digit(17) * 10 + digit(18);
+  if (hour > 23 || minute > 59 || second > 59) return false;
+  size_t pos = 19;
+  int64_t frac = 0;
+  if (pos < n && p[pos] == '.') {
+    ++pos;
+    size_t digits = 0;
+    while (pos < n && digit(pos) <= 9) {
+      if (digits < 6) frac = frac * 10 + digit(pos);
+      ++digits;
+      ++pos;
+    }
+    if (digits == 0) return false;
+    static constexpr int64_t kScale[] = {1000000, 100000, 10000, 1000, 100, 10, 1};
+    frac *= kScale[digits < 6 ? digits : 6];
+  }
+  if (pos < n && ((p[pos] != 'Z' && p[pos] != 'z') || pos + 1 != n)) return false;
+  *out = micros + ((hour * 60 + minute) * 60 + second) * kMicrosPerSecond + frac;
+  return true;
+}
+
+/// ISO-8601 text to micros: the fixed layout first, then the general parser.
+inline std::optional<int64_t> IsoTimestampMicros(std::string_view text) {
+  int64_t micros = 0;
+  if (ParseIsoTimestampFast(text, &micros, nullptr)) return micros;
+  return ParseTimestampMicros(text);
+}
+
+/// JSON's whitespace.
+inline bool IsJsonBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/// Records up to this size take the fast path (the DOM tape costs 8 bytes per input byte).
+constexpr size_t kFastPathMaxRecord = size_t{1} << 20;
+
+/// Whether a field name may match a key differently on the tape (unescaped keys) than On-Demand
+/// matches it (raw keys first): a backslash in a name, or the same name twice in one struct.
+bool NamesAllowFastPath(const JsonDecoder::FieldPlan& plan) {
+  for (size_t i = 0; i < plan.children.size(); ++i) {
+    const JsonDecoder::FieldPlan& child = plan.children[i];
+    if (child.name.find('\\') != std::string::npos || !NamesAllowFastPath(child)) return false;
+    for (size_t j = 0; j < i && plan.id == TypeId::kStruct; ++j) {
+      if (plan.children[j].name == child.name) return false;
+    }
+  }
+  return true;
+}
+
+void BindWriters(JsonDecoder::FieldPlan& plan, ColumnWriter& writer) {
+  plan.writer = &writer;
+  for (size_t i = 0; i < plan.children.size(); ++i) {
+    BindWriters(plan.children[i], writer.child(static_cast<int>(i)));
+  }
+}
+
 /// Errors that concern one value's content rather than the document's structure.
 bool IsValueError(simdjson::error_code error) {
   return error == simdjson::NUMBER_ERROR || error == simdjson::NUMBER_OUT_OF_RANGE ||
@@ -87,7 +207,11 @@ bool IsValueError(simdjson::error_code error) {
 }  // namespace
 
 JsonDecoder::JsonDecoder(SchemaRef schema, DecodeOptions options)
-    : schema_(std::move(schema)), options_(std::move(options)), root_(StructType({})) {}
+    : schema_(std::move(schema)), options_(std::move(options)), root_(StructType({})) {
+#ifdef SIMDJSON_THREADS_ENABLED
+  dom_parser_.threaded = false;  // chunks fit one batch: no second thread, all on this core
+#endif
+}
 
 Result<std::unique_ptr<JsonDecoder>> JsonDecoder::Make(SchemaRef schema, DecodeOptions options) {
   std::unique_ptr<JsonDecoder> decoder(new JsonDecoder(schema, options));
@@ -125,6 +249,9 @@ Result<std::unique_ptr<JsonDecoder>> JsonDecoder::Make(SchemaRef schema, DecodeO
   }
   d.root_plan_ = PlanFor(Field{"", StructType(decoded), true});
   d.root_ = ColumnWriter(d.root_plan_.type);
+  BindWriters(d.root_plan_, d.root_);
+  d.fast_path_allowed_ = NamesAllowFastPath(d.root_plan_);
+  d.fast_path_ = d.fast_path_allowed_;
   if (d.corrupt_column_ >= 0) d.corrupt_writer_ = std::make_unique<ColumnWriter>(StringType());
   if (d.rescued_column_ >= 0) d.rescued_writer_ = std::make_unique<ColumnWriter>(StringType());
   return decoder;
@@ -221,8 +348,12 @@ JsonDecoder::Outcome JsonDecoder::DecodeStruct(od::object& object, const FieldPl
           od::value value = field.value();
           od::json_type type;
           std::string_view raw;
-          if (auto error = value.type().get(type)) return RecordError(error);
-          if (auto error = RawJson(value, type, &raw)) return RecordError(error);
+          if (auto error = value.type().get(type)) {
+            raw = TrimRight(value.raw_json_token());
+            if (!IsNonFiniteToken(raw)) return RecordError(error);
+          } else if (auto error = RawJson(value, type, &raw)) {
+            return RecordError(error);
+          }
           rescued_.push_back(rescued_.empty() ? '{' : ',');
           AppendJsonString(rescued_, name);
           rescued_.push_back(':');
@@ -273,7 +404,19 @@ JsonDecoder::Outcome JsonDecoder::DecodeStruct(od::object& object, const FieldPl
 JsonDecoder::Outcome JsonDecoder::DecodeValue(od::value& value, const FieldPlan& plan,
                                               ColumnWriter& writer) {
   od::json_type type;
-  if (auto error = value.type().get(type)) return RecordError(error);
+  if (auto error = value.type().get(type)) {
+    std::string_view token = TrimRight(value.raw_json_token());
+    if (IsNonFiniteToken(token)) return NonFinite(token, plan, writer);
+    return RecordError(error);
+  }
+  if (type == od::json_type::number) {
+    // "-Infinity" starts like a number.
+    std::string_view token = value.raw_json_token();
+    if (token.size() > 1 && token[0] == '-' && (token[1] == 'I' || token[1] == 'i')) {
+      token = TrimRight(token);
+      if (IsNonFiniteToken(token)) return NonFinite(token, plan, writer);
+    }
+  }
   if (type == od::json_type::null) {
     // A misspelt literal ("nul") is a structural error, not a NULL.
     bool is_null = false;
@@ -340,6 +483,22 @@ JsonDecoder::Outcome JsonDecoder::DecodeValue(od::value& value, const FieldPlan&
     }
   }
   return Mismatch(value, type, plan);
+}
+
+JsonDecoder::Outcome JsonDecoder::NonFinite(std::string_view token, const FieldPlan& plan,
+                                            ColumnWriter& writer) {
+  double number = 0;
+  decode_util::ParseNonFinite(token, &number);
+  if (plan.id == TypeId::kDouble) {
+    writer.AppendDouble(number);
+    return Outcome::kOk;
+  }
+  if (plan.id == TypeId::kString) {  // like any number: its text
+    writer.AppendString(token);
+    return Outcome::kOk;
+  }
+  return FieldError(bad_reason::kTypeMismatch,
+                    fmt::format("expected {}, got number {}", plan.type->ToString(), token));
 }
 
 JsonDecoder::Outcome JsonDecoder::DecodeInteger(od::value& value, const FieldPlan& plan,
@@ -512,7 +671,7 @@ JsonDecoder::Outcome JsonDecoder::DecodeTemporal(od::value& value, od::json_type
       writer.AppendInt32(*days);
     } else {
       std::optional<int64_t> micros = timestamp_pattern_.empty()
-                                          ? ParseTimestampMicros(text)
+                                          ? IsoTimestampMicros(text)
                                           : timestamp_pattern_.ParseTimestampMicros(text);
       if (!micros) {
         return FieldError(
@@ -569,8 +728,315 @@ JsonDecoder::Outcome JsonDecoder::DecodeTemporal(od::value& value, od::json_type
   return Outcome::kOk;
 }
 
-Status JsonDecoder::DecodeOne(std::string_view record, size_t capacity, int64_t index,
-                              int64_t line) {
+// ---- The fast path --------------------------------------------------------------------------
+// Mirrors DecodeStruct/DecodeValue for good records only: each `return false` is a case where
+// the exact path either reports a problem or needs the record's text (coercion text, rescued
+// fields), so the record goes there instead, with the writers truncated back.
+
+namespace {
+
+// simdjson's tape: one 64-bit word per value (two for numbers: the value follows), the type
+// character in the top byte. '{' and '[' carry the index just past their closing word in the
+// low 32 bits; '"' carries an offset into the string buffer, where a 32-bit length precedes
+// the bytes.
+inline char TapeType(uint64_t word) { return static_cast<char>(word >> 56); }
+inline size_t TapeAfter(uint64_t word) { return static_cast<size_t>(word & 0xFFFFFFFFu); }
+inline std::string_view TapeString(const uint8_t* strings, uint64_t word) {
+  const uint8_t* at = strings + (word & 0x00FFFFFFFFFFFFFFull);
+  uint32_t length = 0;
+  std::memcpy(&length, at, sizeof(length));
+  return {reinterpret_cast<const char*>(at + sizeof(length)), length};
+}
+template <typename T>
+inline T TapeNumber(const uint64_t* words, size_t at) {
+  T value;
+  std::memcpy(&value, &words[at + 1], sizeof(T));
+  return value;
+}
+/// The index just past the value at `at` (skipping a container whole).
+inline size_t TapeSkip(const uint64_t* words, size_t at) {
+  const uint64_t word = words[at];
+  switch (TapeType(word)) {
+    case '{':
+    case '[':
+      return TapeAfter(word);
+    case 'l':
+    case 'u':
+    case 'd':
+      return at + 2;
+    default:
+      return at + 1;
+  }
+}
+
+/// The tape string at `key` (its length prefix) is the field's name: the length and the first 12
+/// bytes compare in two 8-byte loads (the tape's string buffer always has at least
+/// SIMDJSON_PADDING bytes after any string), the rest of a longer name with memcmp.
+inline bool KeyEquals(const JsonDecoder::FieldPlan& field, const uint8_t* key) {
+  uint64_t words[2];
+  std::memcpy(words, key, sizeof(words));
+  if ((((words[0] ^ field.key_words[0]) & field.key_masks[0]) |
+       ((words[1] ^ field.key_words[1]) & field.key_masks[1])) != 0) {
+    return false;
+  }
+  return field.name.size() <= 12 ||
+         std::memcmp(key + 16, field.name.data() + 12, field.name.size() - 12) == 0;
+}
+
+/// The child named `key` (exact, then case-insensitive), or plan.children.size().
+size_t FindChild(const JsonDecoder::FieldPlan& plan, std::string_view key) {
+  const size_t num_children = plan.children.size();
+  for (size_t i = 0; i < num_children; ++i) {
+    if (plan.children[i].name == key) return i;
+  }
+  for (size_t i = 0; i < num_children; ++i) {
+    if (EqualsIgnoreCase(plan.children[i].name, key)) return i;
+  }
+  return num_children;
+}
+
+}  // namespace
+
+bool JsonDecoder::FastRecord(const char* data, size_t size) {
+  // Grow in steps (not to each new maximum), up to the fast path's limit; never shrink (the
+  // parser also serves DecodeText's chunks).
+  auto grown = [size](size_t capacity) {
+    return std::min(std::max({size_t{64} << 10, capacity * 2, size}), kFastPathMaxRecord);
+  };
+  if (dom_doc_.capacity() < size && dom_doc_.allocate(grown(dom_doc_.capacity()))) {
+    return false;  // out of memory: the exact path copes or reports it
+  }
+  if (dom_parser_.capacity() < size && dom_parser_.allocate(grown(dom_parser_.capacity()))) {
+    return false;
+  }
+  simdjson::dom::element root;
+  if (dom_parser_.parse_into_document(dom_doc_, data, size, false).get(root)) return false;
+  return FastRoot(dom_doc_.tape.get(), dom_doc_.string_buf.get());
+}
+
+bool JsonDecoder::FastRoot(const uint64_t* words, const uint8_t* strings) {
+  // Word 0 is the root; the object follows.
+  if (TapeType(words[1]) != '{' || FastStruct(words, strings, 1, root_plan_, true) == 0) {
+    root_.Truncate(rows_);
+    return false;
+  }
+  root_.AppendStructValid();
+  return true;
+}
+
+// Each of these decodes the value at word `at` into plan.writer and returns the index just past
+// it, or 0 when the exact path must take the record (the index stays in a register: no
+// reference to it escapes into calls or aliases the column bytes).
+
+// Scalars inline (the hot cases); the rest out of line.
+[[gnu::always_inline]] inline size_t JsonDecoder::FastValue(const uint64_t* words,
+                                                            const uint8_t* strings, size_t at,
+                                                            const FieldPlan& plan) {
+  ColumnWriter& writer = *plan.writer;
+  const uint64_t word = words[at];
+  const char type = TapeType(word);
+  if (type == 'n') {
+    if (!plan.nullable) return 0;
+    writer.AppendNull();
+    return at + 1;
+  }
+  switch (plan.id) {
+    case TypeId::kString:
+      if (type != '"') return 0;  // the exact path keeps the JSON text
+      writer.AppendStringPadded(TapeString(strings, word));
+      return writer.string_bytes() <= std::numeric_limits<int32_t>::max() ? at + 1 : 0;
+    case TypeId::kBoolean:
+      if (type != 't' && type != 'f') return 0;
+      writer.AppendBool(type == 't');
+      return at + 1;
+    case TypeId::kInt32:
+    case TypeId::kInt64: {
+      int64_t result = 0;
+      if (type == 'l') {
+        result = TapeNumber<int64_t>(words, at);
+      } else if (type == 'd') {
+        const double number = TapeNumber<double>(words, at);
+        if (std::trunc(number) != number || !(number >= -kTwoPow63 && number < kTwoPow63)) {
+          return 0;
+        }
+        result = static_cast<int64_t>(number);
+      } else {
+        return 0;  // 'u' is out of range; anything else a mismatch
+      }
+      if (plan.id == TypeId::kInt64) {
+        writer.AppendInt64(result);
+      } else {
+        if (result < std::numeric_limits<int32_t>::min() ||
+            result > std::numeric_limits<int32_t>::max()) {
+          return 0;
+        }
+        writer.AppendInt32(static_cast<int32_t>(result));
+      }
+      return at + 2;
+    }
+    case TypeId::kDouble:
+      if (type == 'd') {
+        writer.AppendDouble(TapeNumber<double>(words, at));
+        return at + 2;
+      }
+      return FastOtherDouble(words, strings, at, writer);
+    case TypeId::kTimestamp:
+    case TypeId::kDate:
+      return FastTemporal(words, strings, at, plan);
+    case TypeId::kStruct:
+      if (type != '{') return 0;
+      at = FastStruct(words, strings, at, plan, false);
+      if (at != 0) writer.AppendStructValid();
+      return at;
+    case TypeId::kList:
+      if (type != '[') return 0;
+      return FastList(words, strings, at, plan);
+  }
+  return 0;
+}
+
+size_t JsonDecoder::FastOtherDouble(const uint64_t* words, const uint8_t* strings, size_t at,
+                                    ColumnWriter& writer) {
+  const uint64_t word = words[at];
+  switch (TapeType(word)) {
+    case 'l': {
+      const auto integer = TapeNumber<int64_t>(words, at);
+      const auto number = static_cast<double>(integer);
+      // 0 may have been "-0", which the exact path reads as -0.0.
+      if (integer == 0 || (std::fabs(number) >= kTwoPow53 &&
+                           (number >= kTwoPow63 || static_cast<int64_t>(number) != integer))) {
+        return 0;
+      }
+      writer.AppendDouble(number);
+      return at + 2;
+    }
+    case 'u': {
+      const auto integer = TapeNumber<uint64_t>(words, at);
+      const auto number = static_cast<double>(integer);
+      if (number >= 18446744073709551616.0 || static_cast<uint64_t>(number) != integer) {
+        return 0;
+      }
+      writer.AppendDouble(number);
+      return at + 2;
+    }
+    case '"': {
+      double number = 0;
+      if (!decode_util::ParseNonFinite(TapeString(strings, word), &number)) return 0;
+      writer.AppendDouble(number);
+      return at + 1;
+    }
+    default:
+      return 0;
+  }
+}
+
+size_t JsonDecoder::FastList(const uint64_t* words, const uint8_t* strings, size_t at,
+                             const FieldPlan& plan) {
+  const FieldPlan& element_plan = plan.children[0];
+  const size_t end = TapeAfter(words[at]) - 1;  // the ']'
+  ++at;
+  while (at < end) {
+    at = FastValue(words, strings, at, element_plan);
+    if (at == 0) return 0;
+  }
+  if (element_plan.writer->length() > std::numeric_limits<int32_t>::max()) return 0;
+  plan.writer->AppendListValid();
+  return end + 1;
+}
+
+size_t JsonDecoder::FastStruct(const uint64_t* words, const uint8_t* strings, size_t at,
+                               const FieldPlan& plan, bool top_level) {
+  const size_t num_children = plan.children.size();
+  if (num_children > 64) return 0;  // (the seen-set below is one word)
+  const FieldPlan* children = plan.children.data();
+  const size_t end = TapeAfter(words[at]) - 1;  // the '}'
+  size_t expect = plan.hint;  // fields usually come in the order of the previous record
+  uint64_t seen = 0;
+  ++at;
+  while (at < end) {
+    const uint8_t* key = strings + (words[at] & 0x00FFFFFFFFFFFFFFull);
+    size_t child = expect;
+    if (child >= num_children || !KeyEquals(children[child], key)) {
+      child = FindChild(plan, TapeString(strings, words[at]));
+      if (child == num_children) {
+        if (top_level && rescued_writer_ != nullptr) return 0;  // the exact path keeps it
+        at = TapeSkip(words, at + 1);
+        continue;
+      }
+    }
+    const uint64_t bit = uint64_t{1} << child;
+    if ((seen & bit) != 0) return 0;  // a duplicate key
+    seen |= bit;
+    expect = child + 1 == num_children ? 0 : child + 1;
+    at = FastValue(words, strings, at + 1, children[child]);
+    if (at == 0) return 0;
+  }
+  plan.hint = expect;
+  if (seen != (num_children == 64 ? ~uint64_t{0} : (uint64_t{1} << num_children) - 1)) {
+    for (size_t i = 0; i < num_children; ++i) {
+      if ((seen & (uint64_t{1} << i)) != 0) continue;
+      // Missing: NULL, unless the column is NOT NULL.
+      if (!children[i].nullable) return 0;
+      children[i].writer->AppendNull();
+    }
+  }
+  return end + 1;
+}
+
+size_t JsonDecoder::FastTemporal(const uint64_t* words, const uint8_t* strings, size_t at,
+                                 const FieldPlan& plan) {
+  ColumnWriter& writer = *plan.writer;
+  const uint64_t word = words[at];
+  const bool is_date = plan.id == TypeId::kDate;
+  const int64_t per_unit = options_.epoch_unit == EpochUnit::kSeconds  ? kMicrosPerSecond
+                           : options_.epoch_unit == EpochUnit::kMillis ? 1000
+                                                                       : 1;
+  int64_t micros = 0;
+  switch (TapeType(word)) {
+    case '"': {
+      const std::string_view text = TapeString(strings, word);
+      if (is_date) {
+        std::optional<int32_t> days =
+            date_pattern_.empty() ? ParseDate(Trim(text)) : date_pattern_.ParseDate(text);
+        if (!days) return 0;
+        writer.AppendInt32(*days);
+        return at + 1;
+      }
+      if (!timestamp_pattern_.empty()) {
+        std::optional<int64_t> parsed = timestamp_pattern_.ParseTimestampMicros(text);
+        if (!parsed) return 0;
+        micros = *parsed;
+      } else if (!ParseIsoTimestampFast(text, &micros, &date_cache_)) {
+        std::optional<int64_t> parsed = ParseTimestampMicros(text);
+        if (!parsed) return 0;
+        micros = *parsed;
+      }
+      writer.AppendInt64(micros);
+      return at + 1;
+    }
+    case 'l':
+      if (__builtin_mul_overflow(TapeNumber<int64_t>(words, at), per_unit, &micros)) return 0;
+      break;
+    case 'd': {
+      const double scaled =
+          std::floor(TapeNumber<double>(words, at) * static_cast<double>(per_unit));
+      if (!(scaled >= -kTwoPow63 && scaled < kTwoPow63)) return 0;
+      micros = static_cast<int64_t>(scaled);
+      break;
+    }
+    default:
+      return 0;  // 'u' is out of range; anything else a mismatch
+  }
+  if (is_date) {
+    writer.AppendInt32(static_cast<int32_t>(FloorDiv(micros, kMicrosPerDay)));
+  } else {
+    writer.AppendInt64(micros);
+  }
+  return at + 2;
+}
+
+Status JsonDecoder::DecodeOne(std::string_view record, size_t capacity, int64_t index, int64_t line,
+                              bool try_fast) {
   if (record.size() >= 3 && std::memcmp(record.data(), "\xEF\xBB\xBF", 3) == 0) {
     record.remove_prefix(3);
     capacity = capacity >= 3 ? capacity - 3 : 0;  // 0 = unknown: the record is copied, padded
@@ -600,6 +1066,11 @@ Status JsonDecoder::DecodeOne(std::string_view record, size_t capacity, int64_t 
     data = scratch_.data();
     capacity = scratch_.size();
   }
+  if (try_fast && fast_path_ && record.size() <= kFastPathMaxRecord &&
+      FastRecord(data, record.size())) {
+    GoodRecord();
+    return Status::OK();
+  }
   od::document doc;
   if (auto error = parser_.iterate(data, record.size(), capacity).get(doc)) {
     RecordError(error);
@@ -607,6 +1078,15 @@ Status JsonDecoder::DecodeOne(std::string_view record, size_t capacity, int64_t 
   }
   od::json_type type;
   if (auto error = doc.type().get(type)) {
+    std::string_view token;
+    if (doc.raw_json_token().get(token) == simdjson::SUCCESS &&
+        IsNonFiniteToken(TrimRight(token))) {
+      record_bad_ = true;
+      error_done_ = true;
+      error_kind_ = bad_reason::kNotAnObject;
+      error_detail_ = "expected a JSON object, got number";
+      return EndRecord(false, record, index, line);
+    }
     RecordError(error);
     return EndRecord(false, record, index, line);
   }
@@ -738,22 +1218,109 @@ Status JsonDecoder::DecodeText(std::string_view text) {
   if (text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0) pos = 3;
   int64_t line = 0;
   int64_t record = 0;
+  lines_.clear();
   while (pos < text.size()) {
     ++line;
     const char* newline =
         static_cast<const char*>(std::memchr(text.data() + pos, '\n', text.size() - pos));
     size_t end = newline == nullptr ? text.size() : static_cast<size_t>(newline - text.data());
-    std::string_view content = text.substr(pos, end - pos);
-    if (!content.empty() && content.back() == '\r') content.remove_suffix(1);
-    size_t next = newline == nullptr ? text.size() : end + 1;
-    if (content.find_first_not_of(" \t\r") != std::string_view::npos) {
-      // In place when the padding simdjson reads past the record lies inside the text (the byte
-      // after a line is its '\n', which ends any token); else DecodeOne copies.
-      RETURN_NOT_OK(DecodeOne(content, text.size() - pos, record++, line));
+    size_t content_end = end;
+    if (content_end > pos && text[content_end - 1] == '\r') --content_end;
+    const size_t next = newline == nullptr ? text.size() : end + 1;
+    // The record's JSON text without the blanks around it ("" for a blank line, skipped).
+    size_t first = pos;
+    while (first < content_end && IsJsonBlank(text[first])) ++first;
+    size_t last = content_end;
+    while (last > first && IsJsonBlank(text[last - 1])) --last;
+    if (first < last) {
+      TextLine entry{pos, content_end, first, last, record++, line};
+      // Lines go to simdjson in chunks (one stage 1 for many records) when the fast path is on
+      // and the padding simdjson reads past a chunk lies inside the text.
+      if (!fast_path_ || last + simdjson::SIMDJSON_PADDING > text.size() ||
+          last - first > kChunkBytes / 4) {
+        RETURN_NOT_OK(DecodeLines(text));
+        RETURN_NOT_OK(DecodeLine(text, entry, /*try_fast=*/true));
+      } else {
+        if (!lines_.empty() &&
+            (lines_.size() >= chunk_lines_ || last - lines_.front().first > kChunkBytes)) {
+          RETURN_NOT_OK(DecodeLines(text));
+        }
+        lines_.push_back(entry);
+      }
     }
     pos = next;
   }
+  return DecodeLines(text);
+}
+
+Status JsonDecoder::DecodeLine(std::string_view text, const TextLine& entry, bool try_fast) {
+  // In place when the padding simdjson reads past the record lies inside the text (the byte
+  // after a line is its '\n', which ends any token); else DecodeOne copies.
+  return DecodeOne(text.substr(entry.start, entry.end - entry.start), text.size() - entry.start,
+                   entry.record, entry.line, try_fast);
+}
+
+Status JsonDecoder::DecodeLines(std::string_view text) {
+  size_t done = 0;
+  while (done < lines_.size()) {
+    if (lines_.size() - done == 1 || per_line_ > 0) {
+      // One line, or backing off after chunks that did not split as lines.
+      if (per_line_ > 0) --per_line_;
+      RETURN_NOT_OK(DecodeLine(text, lines_[done++], /*try_fast=*/true));
+      continue;
+    }
+    const size_t chunk_start = lines_[done].first;
+    const size_t chunk_end = lines_.back().last;
+    size_t decoded = done;  // lines the stream decoded
+    bool clean = true;
+    {
+      simdjson::dom::document_stream stream;
+      if (dom_parser_
+              .parse_many(reinterpret_cast<const uint8_t*>(text.data() + chunk_start),
+                          chunk_end - chunk_start, kChunkBytes)
+              .get(stream)) {
+        clean = false;
+      }
+      for (auto it = stream.begin(); clean && it != stream.end() && decoded < lines_.size(); ++it) {
+        simdjson::dom::element root;
+        const TextLine& entry = lines_[decoded];
+        // A document must be exactly one line's text: else the lines are not JSON lines
+        // (two documents on a line, one across lines, a parse error) and the exact path decides.
+        if ((*it).get(root) || chunk_start + it.current_index() != entry.first ||
+            chunk_start + it.current_index() + it.source().size() != entry.last) {
+          clean = false;
+          break;
+        }
+        if (FastRoot(dom_parser_.doc.tape.get(), dom_parser_.doc.string_buf.get())) {
+          GoodRecord();
+        } else {
+          // A good document but not a good row: the exact path (On-Demand, another parser).
+          RETURN_NOT_OK(DecodeLine(text, entry, /*try_fast=*/false));
+        }
+        ++decoded;
+      }
+    }
+    if (decoded < lines_.size() && clean) clean = false;  // the stream ended early
+    if (!clean) {
+      // The line where the stream went wrong, by the exact path; then a few lines one by one
+      // and smaller chunks, so that text that is not JSON lines costs no more than per line.
+      RETURN_NOT_OK(DecodeLine(text, lines_[decoded++], /*try_fast=*/false));
+      chunk_lines_ = std::max<size_t>(chunk_lines_ / 2, 2);
+      per_line_ = 16;
+    } else {
+      chunk_lines_ = std::min(chunk_lines_ * 2, kMaxChunkLines);
+    }
+    done = decoded;
+  }
+  lines_.clear();
   return Status::OK();
+}
+
+void JsonDecoder::GoodRecord() {
+  ++fast_records_;
+  if (corrupt_writer_ != nullptr) corrupt_writer_->AppendNull();
+  if (rescued_writer_ != nullptr) rescued_writer_->AppendNull();
+  ++rows_;
 }
 
 Result<Batch> JsonDecoder::Finish() {

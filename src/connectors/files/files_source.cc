@@ -36,10 +36,19 @@ struct ListedFile {
   int64_t modified_ms = 0;
 };
 
-Result<std::string> Gunzip(std::string_view input, const std::string& path) {
-  std::string out;
+/// A file's decompressed bytes; `corrupt` says why they stop early (empty when complete).
+struct Decompressed {
+  std::string bytes;
+  std::string corrupt;
+};
+
+Decompressed Gunzip(std::string_view input) {
+  Decompressed out;
   z_stream stream{};
-  if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) return Status::Internal("inflateInit2");
+  if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) {
+    out.corrupt = "zlib could not start";
+    return out;
+  }
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
   stream.avail_in = static_cast<uInt>(input.size());
   char buffer[1 << 16];
@@ -48,7 +57,7 @@ Result<std::string> Gunzip(std::string_view input, const std::string& path) {
     stream.next_out = reinterpret_cast<Bytef*>(buffer);
     stream.avail_out = sizeof(buffer);
     result = inflate(&stream, Z_NO_FLUSH);
-    out.append(buffer, sizeof(buffer) - stream.avail_out);
+    out.bytes.append(buffer, sizeof(buffer) - stream.avail_out);
     if (result == Z_STREAM_END) {
       if (stream.avail_in == 0) break;
       inflateReset(&stream);  // concatenated gzip members
@@ -60,16 +69,16 @@ Result<std::string> Gunzip(std::string_view input, const std::string& path) {
       break;
     }
   }
-  inflateEnd(&stream);
   if (result != Z_STREAM_END) {
-    return Status::IOError("file '{}' is not a complete gzip stream ({})", path,
-                           stream.msg != nullptr ? stream.msg : "truncated");
+    out.corrupt = fmt::format("not a complete gzip stream ({})",
+                              stream.msg != nullptr ? stream.msg : "truncated");
   }
+  inflateEnd(&stream);
   return out;
 }
 
-Result<std::string> Unzstd(std::string_view input, const std::string& path) {
-  std::string out;
+Decompressed Unzstd(std::string_view input) {
+  Decompressed out;
   ZSTD_DStream* stream = ZSTD_createDStream();
   ZSTD_initDStream(stream);
   ZSTD_inBuffer in{input.data(), input.size(), 0};
@@ -79,20 +88,21 @@ Result<std::string> Unzstd(std::string_view input, const std::string& path) {
     ZSTD_outBuffer output{buffer.data(), buffer.size(), 0};
     last = ZSTD_decompressStream(stream, &output, &in);
     if (ZSTD_isError(last)) {
+      out.corrupt = fmt::format("not valid zstd ({})", ZSTD_getErrorName(last));
       ZSTD_freeDStream(stream);
-      return Status::IOError("file '{}' is not valid zstd: {}", path, ZSTD_getErrorName(last));
+      return out;
     }
-    out.append(buffer.data(), output.pos);
+    out.bytes.append(buffer.data(), output.pos);
   }
   // Flush what the decoder still holds.
   while (last != 0) {
     ZSTD_outBuffer output{buffer.data(), buffer.size(), 0};
     last = ZSTD_decompressStream(stream, &output, &in);
     if (ZSTD_isError(last) || output.pos == 0) break;
-    out.append(buffer.data(), output.pos);
+    out.bytes.append(buffer.data(), output.pos);
   }
   ZSTD_freeDStream(stream);
-  if (last != 0) return Status::IOError("file '{}' is a truncated zstd stream", path);
+  if (last != 0) out.corrupt = "a truncated zstd stream";
   return out;
 }
 
@@ -125,8 +135,9 @@ Status CheckDirectory(const std::string& path) {
 
 class FilesSource final : public Source {
  public:
-  FilesSource(SourceContext context, DecodeFormat format, std::unique_ptr<RecordDecoder> decoder)
-      : context_(std::move(context)), format_(format), decoder_(std::move(decoder)) {
+  FilesSource(SourceContext context, DecodeFormat format, DecodeMode mode,
+              std::unique_ptr<RecordDecoder> decoder)
+      : context_(std::move(context)), format_(format), mode_(mode), decoder_(std::move(decoder)) {
     path_ = LocalPath(context_.options.GetString("path"));
     while (path_.size() > 1 && path_.back() == '/') path_.pop_back();
     if (context_.options.Has("maxFilesPerTrigger")) {
@@ -197,8 +208,18 @@ class FilesSource final : public Source {
     }
     for (int64_t index = start; index < end; ++index) {
       const ListedFile& file = files_[static_cast<size_t>(index)];
-      ASSIGN_OR_RETURN(std::string content, ReadFile(file));
-      Status decoded = decoder_->DecodeText(content);
+      ASSIGN_OR_RETURN(Decompressed content, ReadFile(file));
+      // A corrupt .gz/.zst: the complete lines before the damage are decoded as usual (like
+      // Spark's ignoreCorruptFiles), the cut line and the rest are one bad record of the file.
+      std::string_view text = content.bytes;
+      std::string_view cut;
+      if (!content.corrupt.empty()) {
+        const size_t newline = text.rfind('\n');
+        const size_t keep = newline == std::string_view::npos ? 0 : newline + 1;
+        cut = text.substr(keep);
+        text = text.substr(0, keep);
+      }
+      Status decoded = decoder_->DecodeText(text);
       std::vector<DecodeIssue> issues = decoder_->TakeIssues();
       for (DecodeIssue& issue : issues) {
         BadRecord bad;
@@ -223,6 +244,7 @@ class FilesSource final : public Source {
       }
       ASSIGN_OR_RETURN(Batch batch, decoder_->Finish());
       if (batch.num_rows() > 0) out->push_back(std::move(batch));
+      if (!content.corrupt.empty()) RETURN_NOT_OK(CorruptFile(file, content, text, cut));
     }
     return Status::OK();
   }
@@ -286,7 +308,30 @@ class FilesSource final : public Source {
     return Status::OK();
   }
 
-  Result<std::string> ReadFile(const ListedFile& file) {
+  /// Quarantines the lost end of a corrupt compressed file (never a row), or stops (FAILFAST).
+  Status CorruptFile(const ListedFile& file, const Decompressed& content, std::string_view kept,
+                     std::string_view cut) {
+    const int64_t line = static_cast<int64_t>(std::count(kept.begin(), kept.end(), '\n')) + 1;
+    BadRecord bad;
+    bad.coordinates = R"("file":)";
+    AppendJsonString(bad.coordinates, file.path);
+    bad.coordinates += fmt::format(R"(,"line":{})", line);
+    bad.reason_kind = std::string(bad_reason::kCorruptFile);
+    bad.reason = fmt::format(
+        "corrupt compressed file: {} after {} decompressed bytes; lines from {} on are lost",
+        content.corrupt, content.bytes.size(), line);
+    bad.raw = std::string(cut);
+    bad.dropped = true;
+    if (mode_ == DecodeMode::kFailFast) {
+      DecodeIssue issue;
+      issue.reason = bad.reason;
+      return FailFastError(issue, fmt::format("file '{}' line {}", file.path, line));
+    }
+    bad_records_.push_back(std::move(bad));
+    return Status::OK();
+  }
+
+  Result<Decompressed> ReadFile(const ListedFile& file) {
     ASSIGN_OR_RETURN(auto fs, FileSystemForPath(file.path));
     auto content = fs->Get(file.path);
     if (!content.ok()) {
@@ -301,13 +346,14 @@ class FilesSource final : public Source {
           file.path, file.size, bytes.size());
     }
     bytes.resize(static_cast<size_t>(file.size));  // bytes appended later are not ours
-    if (EndsWith(file.path, ".gz")) return Gunzip(bytes, file.path);
-    if (EndsWith(file.path, ".zst")) return Unzstd(bytes, file.path);
-    return bytes;
+    if (EndsWith(file.path, ".gz")) return Gunzip(bytes);
+    if (EndsWith(file.path, ".zst")) return Unzstd(bytes);
+    return Decompressed{std::move(bytes), {}};
   }
 
   SourceContext context_;
   DecodeFormat format_;
+  DecodeMode mode_;
   std::unique_ptr<RecordDecoder> decoder_;
   std::string path_;
   int64_t max_files_ = 0;
@@ -345,7 +391,8 @@ Result<std::unique_ptr<Source>> CreateFilesSource(SourceContext context) {
   ASSIGN_OR_RETURN(DecodeOptions decode, DecodeOptions::FromMap(context.options.values()));
   ASSIGN_OR_RETURN(auto decoder, MakeDecoder(format, context.schema, decode));
   if (context.state_fs == nullptr) return Status::Internal("files source without a state folder");
-  auto source = std::make_unique<FilesSource>(std::move(context), format, std::move(decoder));
+  auto source =
+      std::make_unique<FilesSource>(std::move(context), format, decode.mode, std::move(decoder));
   RETURN_NOT_OK(source->Open());
   return std::unique_ptr<Source>(std::move(source));
 }

@@ -1,9 +1,11 @@
 // JSON decoding into declared schemas: field matching, coercions, time, nesting, and every
 // bad-record path under each mode.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -211,7 +213,9 @@ TEST(JsonDecoder, MalformedRecords) {
   EXPECT_EQ(d.issues[2].reason, "expected a JSON object, got number");
   EXPECT_EQ(d.issues[3].kind, bad_reason::kMalformedJson);
   EXPECT_EQ(d.issues[4].reason, "field 'id': duplicate key");
-  EXPECT_EQ(d.issues[5].kind, bad_reason::kMalformedJson);
+  // NaN is a number (Spark's allowNonNumericNumbers), but not a BIGINT.
+  EXPECT_EQ(d.issues[5].reason, "field 'id': expected BIGINT, got number NaN");
+  EXPECT_EQ(d.issues[5].kind, bad_reason::kTypeMismatch);
   EXPECT_EQ(d.issues[6].kind, bad_reason::kInvalidUtf8);
   EXPECT_EQ(d.issues[6].line, 9);
   EXPECT_EQ(d.issues[0].raw, "{\"id\":1,\"price\":");
@@ -319,6 +323,337 @@ TEST(JsonDecoder, NotNullAndConfigErrors) {
   options.timestamp_format = "yyyy-MM-dd Q";
   ASSERT_RAISES(kConfig, "unsupported letter 'Q'",
                 MakeDecoder(DecodeFormat::kJson, Clicks(), options).status());
+}
+
+TEST(JsonDecoder, NonNumericNumbers) {
+  // Spark's allowNonNumericNumbers (on by default): NaN, Infinity, -Infinity, +INF, ... are
+  // numbers: DOUBLE values, their text in a STRING column, a mismatch for other types.
+  auto schema =
+      std::make_shared<Schema>(std::vector<Field>{{"d", DoubleType(), true},
+                                                  {"s", StringType(), true},
+                                                  {"a", ListType(DoubleType()), true},
+                                                  {"i", Int32Type(), true},
+                                                  {"_rescued", StringType(), true},
+                                                  {"_corrupt_record", StringType(), true}});
+  DecodeOptions options;
+  options.rescued_data_column = "_rescued";
+  auto d = DecodeLines(schema,
+                       "{\"d\":NaN,\"s\":Infinity,\"a\":[-Infinity,+INF,1.5,-Inf, NaN ]}\n"
+                       "{\"d\":-INF,\"x\":+Infinity}\n"
+                       "{\"i\":NaN}\n"
+                       "{\"i\":-Infinity}\n"
+                       "{\"d\":NaNa}\n"
+                       "{\"d\":nan}\n"
+                       "{\"d\":NaN\"x\"}\n"
+                       "NaN\n"
+                       "{\"d\":\"Infinity\"}\n",
+                       options);
+  ASSERT_OK(d.status);
+  EXPECT_EQ(d.rows,
+            "NaN|Infinity|[-Infinity, Infinity, 1.5, -Infinity, NaN]|NULL|NULL|NULL\n"
+            "-Infinity|NULL|NULL|NULL|{\"x\":+Infinity}|NULL\n"
+            "NULL|NULL|NULL|NULL|NULL|{\"i\":NaN}\n"
+            "NULL|NULL|NULL|NULL|NULL|{\"i\":-Infinity}\n"
+            "NULL|NULL|NULL|NULL|NULL|{\"d\":NaNa}\n"
+            "NULL|NULL|NULL|NULL|NULL|{\"d\":nan}\n"
+            "NULL|NULL|NULL|NULL|NULL|{\"d\":NaN\"x\"}\n"
+            "NULL|NULL|NULL|NULL|NULL|NaN\n"
+            "Infinity|NULL|NULL|NULL|NULL|NULL\n");
+  ASSERT_EQ(d.issues.size(), 6u);
+  EXPECT_EQ(d.issues[0].reason, "field 'i': expected INT, got number NaN");
+  EXPECT_EQ(d.issues[0].kind, bad_reason::kTypeMismatch);
+  EXPECT_EQ(d.issues[1].reason, "field 'i': expected INT, got number -Infinity");
+  EXPECT_EQ(d.issues[2].kind, bad_reason::kMalformedJson);
+  EXPECT_EQ(d.issues[3].kind, bad_reason::kMalformedJson);
+  EXPECT_EQ(d.issues[4].kind, bad_reason::kMalformedJson);
+  EXPECT_EQ(d.issues[5].reason, "expected a JSON object, got number");
+  EXPECT_EQ(d.issues[5].kind, bad_reason::kNotAnObject);
+}
+
+TEST(JsonDecoder, IsoTimestampLayouts) {
+  // The fixed-layout fast path and the general parser agree; invalid dates stay invalid.
+  auto schema = std::make_shared<Schema>(std::vector<Field>{{"ts", TimestampType(), true}});
+  auto d = DecodeLines(schema, R"({"ts":"2024-02-29T23:59:59.999999999Z"})"
+                               "\n"
+                               R"({"ts":"2024-02-29 00:00:00.5"})"
+                               "\n"
+                               R"({"ts":"2024-02-29t01:02:03z"})"
+                               "\n"
+                               R"({"ts":"1969-12-31T23:59:59.000001Z"})"
+                               "\n"
+                               R"({"ts":"2024-03-01T00:00:00.1Z"})"
+                               "\n"
+                               R"({"ts":"2023-02-29T00:00:00Z"})"
+                               "\n"
+                               R"({"ts":"2024-01-01T24:00:00Z"})"
+                               "\n"
+                               R"({"ts":"2024-01-01T00:00:00.Z"})"
+                               "\n"
+                               R"({"ts":"2024-01-01T00:00:00ZZ"})"
+                               "\n"
+                               R"({"ts":"2024-01-01T00:00"})"
+                               "\n"
+                               R"({"ts":" 2024-01-01T00:00:00Z "})"
+                               "\n");
+  EXPECT_EQ(d.rows,
+            "2024-02-29 23:59:59.999999\n"
+            "2024-02-29 00:00:00.5\n"
+            "2024-02-29 01:02:03\n"
+            "1969-12-31 23:59:59.000001\n"
+            "2024-03-01 00:00:00.1\n"
+            "NULL\nNULL\nNULL\nNULL\n"
+            "2024-01-01 00:00:00\n"
+            "2024-01-01 00:00:00\n");
+  EXPECT_EQ(d.issues.size(), 4u);
+}
+
+// ---- The fast path (DOM tape) against the exact path (On-Demand) ----------------------------
+
+/// JSON lines mixing good records (most) with every kind of trouble, from a seed.
+std::string RandomJsonLines(uint64_t seed, int count) {
+  std::mt19937_64 rng(seed);
+  auto pick = [&rng](const std::vector<std::string>& options) -> const std::string& {
+    return options[rng() % options.size()];
+  };
+  const std::vector<std::string> keys = {"id",  "price", "device",         "tags",        "ts",
+                                         "ID",  "Price", "extra",          "pr\\u0069ce", "n",
+                                         "day", "ok",    "_corrupt_record"};
+  const std::vector<std::string> values = {"1",
+                                           "-7",
+                                           "0",
+                                           "-0",
+                                           "2147483648",
+                                           "9007199254740993",
+                                           "9223372036854775807",
+                                           "-9223372036854775808",
+                                           "18446744073709551615",
+                                           "123456789012345678901234567890",
+                                           "1.5",
+                                           "-0.0",
+                                           "1e3",
+                                           "1.0",
+                                           "2.5e-3",
+                                           "1e400",
+                                           "\"abc\"",
+                                           "\"NaN\"",
+                                           "\"-Infinity\"",
+                                           "\"\"",
+                                           "\"2024-05-01T12:00:00Z\"",
+                                           "\"2024-05-01T12:00:00.123456789+02:00\"",
+                                           "\"2024-02-30T00:00:00Z\"",
+                                           "\"2024-05-01\"",
+                                           "\"2024-05-01T12:00:00.5Z\"",
+                                           "\"a\\\"b\\n\\u00e9\\ud83d\\ude00\"",
+                                           "\"caf\xc3\xa9\"",
+                                           "\"\xff\"",
+                                           "null",
+                                           "true",
+                                           "false",
+                                           "{\"os\":\"ios\",\"v\":3}",
+                                           "{\"v\":\"x\"}",
+                                           "{\"os\":null,\"os\":\"a\"}",
+                                           "{\"OS\":\"x\",\"q\":[1,{}]}",
+                                           "[\"a\",\"b\"]",
+                                           "[1,2.5,\"c\"]",
+                                           "[]",
+                                           "[null]",
+                                           "[[1],[2,3]]",
+                                           "{}",
+                                           "NaN",
+                                           "-Infinity",
+                                           "+INF",
+                                           "nul",
+                                           "tru",
+                                           "1714564800",
+                                           "1714564800.5",
+                                           "01",
+                                           "1.",
+                                           "-"};
+  std::string out;
+  for (int r = 0; r < count; ++r) {
+    std::string record;
+    const uint64_t shape = rng() % 100;
+    if (shape < 70) {
+      // A record of the declared shape, fields in the usual order, values of the right type.
+      record = "{\"id\":" + std::to_string(rng() % 100000) +
+               ",\"price\":" + std::to_string(rng() % 1000) + "." + std::to_string(rng() % 100) +
+               ",\"device\":{\"os\":\"" + pick({"ios", "android"}) +
+               "\",\"v\":" + std::to_string(rng() % 10) + "},\"tags\":[\"" +
+               pick({"a", "b", "sale"}) + "\"],\"ts\":\"2024-05-0" + std::to_string(1 + rng() % 9) +
+               "T12:34:56." + std::to_string(rng() % 1000) +
+               "Z\",\"n\":" + std::to_string(rng() % 50) + "}";
+    } else {
+      record = "{";
+      const int fields = static_cast<int>(rng() % 6);
+      for (int f = 0; f < fields; ++f) {
+        if (f > 0) record += rng() % 20 == 0 ? " , " : ",";
+        record += "\"" + pick(keys) + "\":" + pick(values);
+      }
+      record += "}";
+    }
+    switch (rng() % 40) {
+      case 0:
+        record.resize(rng() % (record.size() + 1));  // truncated
+        break;
+      case 1:
+        record += " x";  // trailing garbage
+        break;
+      case 2:
+        record += " " + record;  // two documents on one line
+        break;
+      case 3:
+        record = "  " + record + " \t";
+        break;
+      case 4:
+        record = "\xEF\xBB\xBF" + record;
+        break;
+      case 5:
+        record = pick(values);  // a scalar
+        break;
+      case 6:
+        if (!record.empty()) record[rng() % record.size()] = static_cast<char>(rng() % 256);
+        break;
+      case 7:
+        record += "\r";
+        break;
+      case 8: {
+        const size_t brace = record.find(',');  // across lines
+        if (brace != std::string::npos) record.insert(brace + 1, "\n");
+        break;
+      }
+      case 9:
+        record = "[" + record + "]";
+        break;
+      default:
+        break;
+    }
+    out += record;
+    out += rng() % 30 == 0 ? "\n\n" : "\n";
+  }
+  return out;
+}
+
+/// "" when equal, else the first line that differs in each.
+std::string FirstDifference(const std::string& a, const std::string& b) {
+  if (a == b) return "";
+  size_t line = 1, start = 0;
+  for (size_t i = 0; i < std::min(a.size(), b.size()) && a[i] == b[i]; ++i) {
+    if (a[i] == '\n') {
+      ++line;
+      start = i + 1;
+    }
+  }
+  auto line_at = [start](const std::string& text) {
+    return text.substr(start, text.find('\n', start) - start);
+  };
+  return fmt::format("line {}:\n  fast:  {}\n  exact: {}", line, line_at(a), line_at(b));
+}
+
+struct DecodeRun {
+  std::string rows;
+  std::string issues;
+  std::string status;
+  int64_t fast_records = 0;
+};
+
+DecodeRun RunDecoder(const SchemaRef& schema, const DecodeOptions& options, bool fast,
+                     const std::string& text, bool as_payloads) {
+  DecodeRun run;
+  auto made = JsonDecoder::Make(schema, options);
+  EXPECT_TRUE(made.ok()) << made.status().ToString();
+  if (!made.ok()) return run;
+  std::unique_ptr<JsonDecoder> decoder = std::move(*made);
+  decoder->set_fast_path(fast);
+  Status status;
+  if (as_payloads) {
+    // Each line as a payload of its own (a heap copy of exactly its bytes, like a Kafka value).
+    std::vector<std::unique_ptr<char[]>> copies;
+    std::vector<std::string_view> payloads;
+    size_t pos = 0;
+    while (pos <= text.size()) {
+      size_t end = text.find('\n', pos);
+      if (end == std::string::npos) end = text.size();
+      copies.push_back(std::make_unique<char[]>(end - pos + 1));
+      std::memcpy(copies.back().get(), text.data() + pos, end - pos);
+      payloads.emplace_back(copies.back().get(), end - pos);
+      pos = end + 1;
+    }
+    status = decoder->DecodeRecords(payloads, 1000);
+  } else {
+    status = decoder->DecodeText(text);
+  }
+  run.status = status.ToString();
+  auto batch = decoder->Finish();
+  EXPECT_TRUE(batch.ok()) << batch.status().ToString();
+  if (batch.ok()) run.rows = BatchToRowsText(*batch);
+  for (const DecodeIssue& issue : decoder->TakeIssues()) {
+    run.issues += fmt::format("{}:{} {} [{}] {} {}\n", issue.record_index, issue.line, issue.kind,
+                              issue.reason, issue.dropped, issue.raw);
+  }
+  run.fast_records = decoder->fast_records();
+  return run;
+}
+
+TEST(JsonDecoderFastPath, SameRowsAndIssuesAsTheExactPath) {
+  const std::vector<SchemaRef> schemas = {
+      Clicks(),
+      std::make_shared<Schema>(std::vector<Field>{
+          {"id", Int64Type(), true},
+          {"n", Int32Type(), false},
+          {"price", DoubleType(), true},
+          {"ok", BooleanType(), true},
+          {"ts", TimestampType(), true},
+          {"day", DateType(), true},
+          {"device", StructType({{"os", StringType(), false}, {"v", Int32Type(), true}}), true},
+          {"tags", ListType(StringType()), true},
+          {"_rescued", StringType(), true},
+      })};
+  int64_t fast_records = 0;
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    const std::string text = RandomJsonLines(seed, 600);
+    for (size_t s = 0; s < schemas.size(); ++s) {
+      for (DecodeMode mode :
+           {DecodeMode::kPermissive, DecodeMode::kDropMalformed, DecodeMode::kFailFast}) {
+        DecodeOptions options;
+        options.mode = mode;
+        if (s == 1) options.rescued_data_column = "_rescued";
+        if (seed % 3 == 0) options.epoch_unit = EpochUnit::kMillis;
+        for (bool payloads : {false, true}) {
+          SCOPED_TRACE(fmt::format("seed {} schema {} mode {} payloads {}", seed, s,
+                                   DecodeModeName(mode), payloads));
+          DecodeRun exact = RunDecoder(schemas[s], options, false, text, payloads);
+          DecodeRun fast = RunDecoder(schemas[s], options, true, text, payloads);
+          EXPECT_EQ(fast.status, exact.status);
+          EXPECT_EQ(FirstDifference(fast.rows, exact.rows), "");
+          EXPECT_EQ(FirstDifference(fast.issues, exact.issues), "");
+          EXPECT_EQ(exact.fast_records, 0);
+          fast_records += fast.fast_records;
+        }
+      }
+    }
+  }
+  // The comparison means something only if the fast path took most good records.
+  EXPECT_GT(fast_records, 6 * 2 * 2 * 300);
+}
+
+TEST(JsonDecoderFastPath, ChunksFallBackOnLinesThatAreNotJsonLines) {
+  // Pretty-printed objects, two objects on a line, and good lines around them: the chunked
+  // parse must not take a document that is not exactly one line.
+  std::string text;
+  for (int i = 0; i < 200; ++i) text += "{\"id\":" + std::to_string(i) + "}\n";
+  text += "{\"id\":1,\n\"price\":2}\n{\"id\":3} {\"id\":4}\n  {\"id\":5}  \r\n\n";
+  for (int i = 0; i < 200; ++i) text += "{\"id\":" + std::to_string(i) + "}\n";
+  for (bool payloads : {false, true}) {
+    DecodeRun exact = RunDecoder(Clicks(), {}, false, text, payloads);
+    DecodeRun fast = RunDecoder(Clicks(), {}, true, text, payloads);
+    EXPECT_EQ(FirstDifference(fast.rows, exact.rows), "");
+    EXPECT_EQ(FirstDifference(fast.issues, exact.issues), "");
+    EXPECT_GE(fast.fast_records, 401);
+  }
+  DecodeRun run = RunDecoder(Clicks(), {}, true, text, false);
+  EXPECT_NE(run.issues.find("202:203 malformed_json [malformed JSON: trailing content"),
+            std::string::npos)
+      << run.issues;
 }
 
 TEST(DecodeOptions, FromMap) {
