@@ -1,7 +1,12 @@
 // Parquet encode throughput per codec on a clickstream-shaped batch (bytes/s of input, rows/s).
-//   parquet_bench [--benchmark_*]           Google Benchmark
-//   parquet_bench --dump FILE ROWS          writes the batch (uncompressed) for DuckDB's side
-// bench/parquet/compare.mjs runs all three and DuckDB in the same run.
+//   parquet_bench [--benchmark_*]            Google Benchmark
+//   parquet_bench --dump FILE ROWS [CODEC]   writes the batch (uncompressed unless CODEC) for
+//                                            DuckDB's side
+//   parquet_bench --compare FILE ROWS        exit 0 if FILE (e.g. DuckDB's copy of a dump) holds
+//                                            exactly the batch's rows, read by our reader
+//   parquet_bench --repeat N CODEC           encodes the batch N times (for perf record/stat:
+//                                            the difference of N and 0 is the encode alone)
+// bench/parquet/compare.mjs runs the benchmark and DuckDB in the same run.
 #include <benchmark/benchmark.h>
 
 #include <cstring>
@@ -9,8 +14,10 @@
 #include <iostream>
 
 #include "bench/parquet/clickstream.h"
+#include "columnar/value.h"
 #include "formats/parquet/encodings.h"
 #include "formats/parquet/file_writer.h"
+#include "formats/parquet/reader.h"
 
 namespace {
 
@@ -21,10 +28,11 @@ const sluice::Batch& Input() {
   return batch;
 }
 
-void BM_ParquetEncode(benchmark::State& state, sluice::parquet::Codec codec) {
+void BM_ParquetEncode(benchmark::State& state, sluice::parquet::Codec codec, int level = 0) {
   const sluice::Batch& batch = Input();
   sluice::parquet::WriterOptions options;
   options.codec = codec;
+  options.compression_level = level;
   int64_t size = 0;
   for (auto _ : state) {
     auto bytes = sluice::parquet::WriteParquet(batch, options);
@@ -43,6 +51,8 @@ BENCHMARK_CAPTURE(BM_ParquetEncode, snappy, sluice::parquet::Codec::kSnappy)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_ParquetEncode, zstd, sluice::parquet::Codec::kZstd)
     ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ParquetEncode, zstd_level1, sluice::parquet::Codec::kZstd, 1)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_ParquetEncode, gzip, sluice::parquet::Codec::kGzip)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_ParquetEncode, lz4_raw, sluice::parquet::Codec::kLz4Raw)
@@ -51,14 +61,42 @@ BENCHMARK_CAPTURE(BM_ParquetEncode, lz4_raw, sluice::parquet::Codec::kLz4Raw)
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 4 && std::strcmp(argv[1], "--dump") == 0) {
+  if ((argc == 4 || argc == 5) && std::strcmp(argv[1], "--dump") == 0) {
     sluice::parquet::WriterOptions options;
     options.codec = sluice::parquet::Codec::kUncompressed;
+    if (argc == 5) {
+      auto codec = sluice::parquet::CodecFromName(argv[4]);
+      if (!codec.ok()) return 2;
+      options.codec = *codec;
+    }
     auto bytes = sluice::parquet::WriteParquet(sluice::bench::ClickstreamBatch(std::stoll(argv[3])),
                                                options);
     if (!bytes.ok()) return 1;
     std::ofstream(argv[2], std::ios::binary) << *bytes;
     return 0;
+  }
+  if (argc == 4 && std::strcmp(argv[1], "--repeat") == 0) {
+    sluice::parquet::WriterOptions options;
+    auto codec = sluice::parquet::CodecFromName(argv[3]);
+    if (!codec.ok()) return 2;
+    options.codec = *codec;
+    const sluice::Batch& batch = Input();
+    for (int64_t i = std::stoll(argv[2]); i > 0; --i) {
+      auto bytes = sluice::parquet::WriteParquet(batch, options);
+      if (!bytes.ok()) return 1;
+    }
+    return 0;
+  }
+  if (argc == 4 && std::strcmp(argv[1], "--compare") == 0) {
+    auto reader = sluice::parquet::ParquetFileReader::OpenPath(argv[2]);
+    if (!reader.ok()) return 1;
+    auto batch = (*reader)->ReadAll();
+    if (!batch.ok()) return 1;
+    const bool equal =
+        sluice::BatchToRowsText(*batch) ==
+        sluice::BatchToRowsText(sluice::bench::ClickstreamBatch(std::stoll(argv[3])));
+    std::cout << (equal ? "equal" : "DIFFERENT") << "\n";
+    return equal ? 0 : 1;
   }
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();

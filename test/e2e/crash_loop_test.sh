@@ -30,7 +30,7 @@ trap 'touch READER_STOP; kill $READER 2>/dev/null || true' EXIT
 wait_status() { s=0; wait "$1" || s=$?; }  # sets $s
 done_runs=0
 # Every named point, each on a later hit, then random kills.
-for point in runtime.after_offsets_log files.after_stage runtime.after_sink_write files.mid_publish \
+for point in runtime.after_offsets_log files.mid_file files.after_stage runtime.after_sink_write files.mid_publish \
              files.after_publish runtime.after_sink_commit runtime.after_commit_log; do
   SLUICE_FAULT_POINTS="$point@3" "$SLUICE" --log-level error run run.sql & pid=$!
   wait_status $pid; [ "$s" = 137 ] || [ "$s" = 0 ] || fail "fault point $point: exit $s"
@@ -56,4 +56,4 @@ counts=$(duck "SELECT count(*), count(DISTINCT event_id) FROM read_json('out/**/
 [ -z "$(find out -name '*.inprogress' -not -path 'out/_sluice_staging/*')" ] || fail "staged files visible"
 "$SLUICE" verify out ckpt/lake > verify.txt || fail "sluice verify: $(cat verify.txt)"
 grep -q "offsets: 10 batches" verify.txt || fail "minBatchesToRetain=10 not honoured: $(cat verify.txt)"
-echo "crash loop: 7 fault points + $KILLS random SIGKILLs; $ROWS rows exactly once; verify OK"
+echo "crash loop: 8 fault points + $KILLS random SIGKILLs; $ROWS rows exactly once; verify OK"

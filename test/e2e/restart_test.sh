@@ -59,7 +59,7 @@ last_offsets=$(ls ckpt/lake/offsets | sort -n | tail -1)
 start; wait_batches $(( $(batches) + 2 )); sleep 0.03; kill -KILL "$PID"; finish 137 "SIGKILL"
 
 # 3. Crashes at every named point between staging and the commit log, each on a later batch.
-for point in files.after_stage files.mid_publish files.after_publish \
+for point in files.after_stage files.mid_file files.mid_publish files.after_publish \
              runtime.after_offsets_log runtime.after_sink_write runtime.after_sink_commit; do
   SLUICE_FAULT_POINTS="$point@2" start; finish 137 "fault point $point"
 done
@@ -101,4 +101,4 @@ diff -u files-in-log.txt files-on-disk.txt > /dev/null || fail "files on disk an
 "$SLUICE" verify out ckpt/lake > verify.txt || fail "sluice verify reported problems: $(cat verify.txt)"
 grep -q "table log: .* $ROWS rows" verify.txt || fail "verify did not count $ROWS rows: $(cat verify.txt)"
 
-echo "restart test: $ROWS rows exactly once after SIGTERM, SIGKILL, 6 fault points and a stop marker; $(wc -l < files-on-disk.txt) files"
+echo "restart test: $ROWS rows exactly once after SIGTERM, SIGKILL, 7 fault points and a stop marker; $(wc -l < files-on-disk.txt) files"

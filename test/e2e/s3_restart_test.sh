@@ -65,7 +65,7 @@ for delay in 0.02 0.15 0.4; do
   wait "$PID" || true
 done
 # 3. Crashes at every named point between staging and the commit log, each on a later batch.
-for point in files.after_stage files.mid_publish files.after_publish \
+for point in files.after_stage files.mid_file files.mid_publish files.after_publish \
              runtime.after_offsets_log runtime.after_sink_write runtime.after_sink_commit \
              runtime.after_commit_log; do
   SLUICE_FAULT_POINTS="$point@2" start; finish 137 "fault point $point"
@@ -105,4 +105,4 @@ node -e '
   console.log(files.sort().join("\n"));' > files-in-log.txt
 diff -q files-in-log.txt files-in-bucket.txt > /dev/null || fail "objects and _sluice_log differ: $(diff files-in-log.txt files-in-bucket.txt | head -5)"
 
-echo "s3 restart test: $ROWS rows exactly once on s3rver after SIGTERM, 3 SIGKILLs, 7 fault points and a stop marker; $(wc -l < files-in-bucket.txt) objects; $aborted open uploads found by their markers at recovery, $retries retried requests"
+echo "s3 restart test: $ROWS rows exactly once on s3rver after SIGTERM, 3 SIGKILLs, 8 fault points and a stop marker; $(wc -l < files-in-bucket.txt) objects; $aborted open uploads found by their markers at recovery, $retries retried requests"

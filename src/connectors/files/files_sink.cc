@@ -347,7 +347,7 @@ class FilesSink final : public Sink {
         fs_(std::move(fs)),
         encoder_(*context_.schema, config_.data_columns),
         query_prefix_(context_.query_id.substr(0, 8)),
-        budget_(config_.writer_memory_limit),
+        budget_(config_.writer_memory_limit, &parquet::MemoryBudget::Process()),
         log_(fs_, config_.path) {
     std::vector<Field> fields;
     for (int index : config_.data_columns) fields.push_back(context_.schema->field(index));
@@ -432,6 +432,7 @@ class FilesSink final : public Sink {
         }
         file->rows += static_cast<int64_t>(take);
         done += take;
+        SLUICE_FAULT_POINT("files.mid_file");  // a staged file holds part of its rows
         const bool full =
             (config_.max_records_per_file > 0 && file->rows >= config_.max_records_per_file) ||
             (config_.target_file_size > 0 && file_size >= config_.target_file_size);
@@ -753,8 +754,9 @@ class FilesSink final : public Sink {
   std::shared_ptr<FileSystem> fs_;
   JsonLinesEncoder encoder_;
   std::string query_prefix_;
-  SchemaRef data_schema_;         // the columns written into the files
-  parquet::MemoryBudget budget_;  // shared by this sink's open Parquet writers
+  SchemaRef data_schema_;  // the columns written into the files
+  // This sink's open Parquet writers; its parent is the process-wide budget of every sink.
+  parquet::MemoryBudget budget_;
   TableLog log_;
   std::map<int64_t, BatchState> batches_;
   // Scratch reused across Write calls.

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "formats/parquet/encodings.h"
@@ -27,10 +29,23 @@ struct WriterOptions {
   int64_t max_statistics_size = 64;  // longer byte-array min/max are truncated
 };
 
-/// The bytes of one finished column chunk: optional dictionary page, then the data pages.
-struct ChunkBytes {
-  std::string dictionary_page;
-  std::string data_pages;
+/// Receives the bytes of a finished column chunk, in file order.
+using ChunkSink = std::function<Status(std::string_view bytes)>;
+
+/// Pages of the open column chunk, in blocks that are appended to and never moved (a growing
+/// string would copy the chunk again at every doubling).
+class ChunkBuffer {
+ public:
+  void Append(std::string_view bytes);
+  int64_t size() const { return size_; }
+  /// Hands the blocks to `sink` in order.
+  Status WriteTo(const ChunkSink& sink) const;
+  /// Empties the buffer and frees its memory.
+  void Release();
+
+ private:
+  std::vector<ByteBuffer> blocks_;
+  int64_t size_ = 0;
 };
 
 class ColumnWriter {
@@ -41,64 +56,89 @@ class ColumnWriter {
   Status Write(const LeafLevels& levels);
   /// Bytes held for the open row group (compressed pages, the open page, the dictionary).
   int64_t buffered_bytes() const;
-  /// Closes the chunk: `bytes` receives its pages, `meta` its metadata with offsets starting at
-  /// `file_offset`. The writer is then ready for the next row group.
-  Status FinishChunk(int64_t file_offset, ChunkBytes* bytes, ColumnChunk* meta);
+  /// Closes the chunk: its pages (dictionary page first) go to `sink`, `meta` receives its
+  /// metadata with offsets starting at `file_offset`. The writer then frees the chunk's memory
+  /// and is ready for the next row group.
+  Status FinishChunk(int64_t file_offset, const ChunkSink& sink, ColumnChunk* meta);
 
  private:
+  /// One slot of the dictionary's open-addressing table. Fixed-width values: `key` is the
+  /// value's bits; byte arrays: `key` is the hash, the bytes are compared on a match.
+  struct Slot {
+    uint64_t key;
+    int32_t entry;    // -1: empty
+    uint32_t offset;  // byte arrays: the entry's bytes in dictionary_plain_ (no lookup in strings_)
+  };
+  /// A byte-array dictionary entry: its bytes in dictionary_plain_ (after the length prefix).
+  struct StringEntry {
+    uint32_t offset;
+    uint32_t length;
+  };
+
   template <typename T>
   void AppendFixed(const LeafLevels& levels, int64_t value_begin, int64_t value_end);
   void AppendStrings(const LeafLevels& levels, int64_t value_begin, int64_t value_end);
   void AppendBools(const LeafLevels& levels, int64_t value_begin, int64_t value_end);
-  int64_t PageEstimate() const;
-  Status FlushPage();
-  Status WritePage(const PageHeader& header, std::string_view body);
-  void ResetDictionary();
+  // Dictionary lookups: the hit path inline in the loops, adding an entry out of line.
+  template <typename T>
+  uint32_t FixedEntry(T value);
+  template <typename T>
+  uint32_t AddFixedEntry(T value, uint64_t key, size_t slot);
+  uint32_t StringEntryOf(std::string_view value);
+  uint32_t AddStringEntry(std::string_view value, uint64_t hash, size_t slot);
   void GrowTable();
+  void AppendDefLevels(const int16_t* def, int64_t count, bool all_max);
+  template <typename T>
+  void UpdateFixedStats(T min, T max);
   void UpdateStringStats(std::string_view value);
+  int64_t PageEstimate() const;
+  Status FallBackToPlain();
+  Status FlushPage();
+  Status AppendPage(const PageHeader& header, std::string_view first, std::string_view second);
+  void ResetDictionary();
   Statistics MakeStatistics() const;
 
   const LeafColumn& leaf_;
   WriterOptions options_;
   Compressor compressor_;
+  int value_width_ = 0;  // PLAIN bytes of a fixed-width value
 
   // The open page.
-  std::vector<int16_t> page_def_;
+  std::vector<int16_t> page_def_;  // empty while every level of the page is max_def
+  bool page_def_all_max_ = true;
   std::vector<int16_t> page_rep_;
-  std::string page_plain_;
-  std::vector<uint32_t> page_indices_;
+  ByteBuffer page_plain_;             // PLAIN values
+  PodVector<uint32_t> page_indices_;  // dictionary indices
   std::vector<uint8_t> page_bools_;
   int64_t page_levels_ = 0;
   int64_t page_values_ = 0;
   int64_t page_rows_ = 0;
+  int64_t page_plain_equivalent_ = 0;  // PLAIN bytes of the page's dictionary-encoded values
 
   // Dictionary of the chunk.
-  bool dictionary_mode_ = false;              // new values are dictionary-encoded
-  bool dictionary_used_ = false;              // some page of the chunk is dictionary-encoded
-  std::string dictionary_plain_;              // PLAIN-encoded entries
-  std::vector<uint64_t> dictionary_keys_;     // fixed width: value bits per entry
-  std::vector<uint32_t> dictionary_offsets_;  // byte arrays: entry offset in dictionary_plain_
-  std::vector<int32_t> table_;                // open addressing: entry index or -1
+  bool dictionary_mode_ = false;      // new values are dictionary-encoded
+  bool dictionary_used_ = false;      // some page of the chunk is dictionary-encoded
+  bool cardinality_checked_ = false;  // the early high-cardinality check ran
+  ByteBuffer dictionary_plain_;       // PLAIN-encoded entries
+  std::vector<StringEntry> strings_;  // byte arrays: where each entry's bytes are
+  std::vector<Slot> table_;           // open addressing, power-of-two size
   int64_t dictionary_count_ = 0;
+  int64_t dictionary_values_ = 0;  // values dictionary-encoded in the chunk
 
   // Statistics of the chunk.
   bool has_min_max_ = false;
   int64_t min_int_ = 0, max_int_ = 0;
   double min_double_ = 0, max_double_ = 0;
   std::string min_string_, max_string_;
+  uint64_t min_prefix_ = 0, max_prefix_ = 0;  // first 8 bytes of min/max, big-endian
   int64_t null_count_ = 0;
 
   // The chunk so far.
-  std::string chunk_;
+  ChunkBuffer chunk_;
   int64_t chunk_levels_ = 0;
   int64_t chunk_uncompressed_ = 0;
   int32_t data_pages_plain_ = 0;
   int32_t data_pages_dictionary_ = 0;
-
-  // Scratch.
-  std::string body_;
-  std::string compressed_;
-  std::string header_;
 };
 
 }  // namespace sluice::parquet

@@ -12,76 +12,124 @@
 
 namespace sluice::parquet {
 
-int BitWidth(uint64_t max_value) {
-  int width = 0;
-  while (max_value != 0) {
-    ++width;
-    max_value >>= 1;
-  }
-  return width;
+void ByteBuffer::Grow(size_t min_capacity) {
+  const size_t capacity = std::max<size_t>({min_capacity, capacity_ * 2, 256});
+  auto data = std::make_unique_for_overwrite<char[]>(capacity);
+  if (size_ > 0) std::memcpy(data.get(), data_.get(), size_);
+  data_ = std::move(data);
+  capacity_ = capacity;
 }
+
+int BitWidth(uint64_t max_value) { return max_value == 0 ? 0 : 64 - __builtin_clzll(max_value); }
 
 namespace {
 
-void PutVarint(uint64_t v, std::string* out) {
+inline char* PutVarint(uint64_t v, char* out) {
   while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7F) | 0x80));
+    *out++ = static_cast<char>((v & 0x7F) | 0x80);
     v >>= 7;
   }
-  out->push_back(static_cast<char>(v));
+  *out++ = static_cast<char>(v);
+  return out;
 }
 
-template <typename T>
-void EmitRle(T value, int64_t run, int bit_width, std::string* out) {
-  PutVarint(static_cast<uint64_t>(run) << 1, out);
+void EmitRle(uint32_t value, int64_t run, int bit_width, ByteBuffer* out) {
+  char* dst = out->Reserve(10 + 4);
+  char* end = PutVarint(static_cast<uint64_t>(run) << 1, dst);
   const int bytes = (bit_width + 7) / 8;
-  auto v = static_cast<uint32_t>(value);
-  for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+  for (int i = 0; i < bytes; ++i) *end++ = static_cast<char>((value >> (8 * i)) & 0xFF);
+  out->Advance(static_cast<size_t>(end - dst));
 }
 
 /// Bit-packs `count` values (padded with zeros to a multiple of 8), LSB first.
 template <typename T>
-void EmitPacked(const T* values, int64_t count, int bit_width, std::string* out) {
+void EmitPacked(const T* values, int64_t count, int bit_width, ByteBuffer* out) {
   const int64_t groups = (count + 7) / 8;
-  PutVarint((static_cast<uint64_t>(groups) << 1) | 1, out);
-  const size_t start = out->size();
-  out->resize(start + static_cast<size_t>(groups * bit_width));
-  auto* dst = reinterpret_cast<uint8_t*>(out->data() + start);
-  uint64_t buffer = 0;
-  int bits = 0;
-  for (int64_t i = 0; i < groups * 8; ++i) {
-    const uint64_t v = i < count ? static_cast<uint64_t>(static_cast<uint32_t>(values[i])) : 0;
-    buffer |= v << bits;
-    bits += bit_width;
-    while (bits >= 8) {
-      *dst++ = static_cast<uint8_t>(buffer);
-      buffer >>= 8;
-      bits -= 8;
+  const auto packed_bytes = static_cast<size_t>(groups * bit_width);
+  char* dst = out->Reserve(10 + packed_bytes + 8);
+  char* pos = PutVarint((static_cast<uint64_t>(groups) << 1) | 1, dst);
+  const int64_t full = count / 8;
+  if (bit_width <= 8) {
+    // A group of 8 values fits one 64-bit word: build it, store its bit_width bytes.
+    for (int64_t group = 0; group < full; ++group) {
+      const T* v = values + group * 8;
+      uint64_t word = 0;
+      for (int k = 0; k < 8; ++k)
+        word |= static_cast<uint64_t>(static_cast<uint32_t>(v[k])) << (k * bit_width);
+      std::memcpy(pos, &word, 8);  // the buffer has 8 bytes of slack
+      pos += bit_width;
     }
-  }
-}
-
-template <typename T>
-void EncodeHybrid(const T* values, int64_t count, int bit_width, std::string* out) {
-  int64_t literal_start = 0;
-  int64_t i = 0;
-  while (i < count) {
-    int64_t j = i + 1;
-    while (j < count && values[j] == values[i]) ++j;
-    int64_t run = j - i;
-    if (run >= 8) {
-      const int64_t literal = i - literal_start;
-      const int64_t pad = (8 - literal % 8) % 8;
-      if (literal == 0) {
-        EmitRle(values[i], run, bit_width, out);
-        literal_start = j;
-      } else if (run - pad >= 8) {
-        EmitPacked(values + literal_start, literal + pad, bit_width, out);
-        EmitRle(values[i], run - pad, bit_width, out);
-        literal_start = j;
+  } else {
+    uint64_t buffer = 0;
+    int bits = 0;
+    for (int64_t i = 0; i < full * 8; ++i) {
+      buffer |= static_cast<uint64_t>(static_cast<uint32_t>(values[i])) << bits;
+      bits += bit_width;
+      if (bits >= 32) {
+        const auto word = static_cast<uint32_t>(buffer);
+        std::memcpy(pos, &word, 4);
+        pos += 4;
+        buffer >>= 32;
+        bits -= 32;
       }
     }
-    i = j;
+    // full * 8 * bit_width bits: a whole number of bytes remains.
+    for (; bits > 0; bits -= 8) {
+      *pos++ = static_cast<char>(buffer & 0xFF);
+      buffer >>= 8;
+    }
+  }
+  if (full < groups) {  // the last group, padded with zeros
+    uint64_t buffer = 0;
+    int bits = 0;
+    for (int64_t i = full * 8; i < groups * 8; ++i) {
+      const uint64_t v = i < count ? static_cast<uint32_t>(values[i]) : 0;
+      buffer |= v << bits;
+      bits += bit_width;
+      while (bits >= 8) {
+        *pos++ = static_cast<char>(buffer & 0xFF);
+        buffer >>= 8;
+        bits -= 8;
+      }
+    }
+  }
+  out->Advance(static_cast<size_t>(pos - dst));
+}
+
+/// Whether v[0..8) are all equal: word-wide compares against v[0] repeated.
+inline uint64_t LoadWord(const void* p) {
+  uint64_t word;
+  std::memcpy(&word, p, 8);
+  return word;
+}
+inline bool EightEqual(const uint32_t* v) {
+  const uint64_t pattern = uint64_t{v[0]} * 0x100000001ULL;
+  return ((LoadWord(v) ^ pattern) | (LoadWord(v + 2) ^ pattern) | (LoadWord(v + 4) ^ pattern) |
+          (LoadWord(v + 6) ^ pattern)) == 0;
+}
+inline bool EightEqual(const int16_t* v) {
+  const uint64_t pattern = uint64_t{static_cast<uint16_t>(v[0])} * 0x0001000100010001ULL;
+  return ((LoadWord(v) ^ pattern) | (LoadWord(v + 4) ^ pattern)) == 0;
+}
+
+/// Scans in groups of 8 from the start of the pending literal: a group of 8 equal values starts
+/// an RLE run (extended as far as it goes); other groups join the literal, which therefore
+/// always holds whole groups. Runs that do not cover an aligned group stay literal.
+template <typename T>
+void EncodeHybrid(const T* values, int64_t count, int bit_width, ByteBuffer* out) {
+  int64_t literal_start = 0;
+  int64_t i = 0;
+  while (i + 8 <= count) {
+    if (!EightEqual(values + i)) {
+      i += 8;
+      continue;
+    }
+    const T value = values[i];
+    int64_t j = i + 8;
+    while (j < count && values[j] == value) ++j;
+    if (i > literal_start) EmitPacked(values + literal_start, i - literal_start, bit_width, out);
+    EmitRle(static_cast<uint32_t>(value), j - i, bit_width, out);
+    literal_start = i = j;
   }
   if (literal_start < count) {
     EmitPacked(values + literal_start, count - literal_start, bit_width, out);
@@ -90,12 +138,22 @@ void EncodeHybrid(const T* values, int64_t count, int bit_width, std::string* ou
 
 }  // namespace
 
-void EncodeRleHybrid(const uint32_t* values, int64_t count, int bit_width, std::string* out) {
+void EncodeRleHybrid(const uint32_t* values, int64_t count, int bit_width, ByteBuffer* out) {
   EncodeHybrid(values, count, bit_width, out);
 }
 
-void EncodeLevels(const int16_t* levels, int64_t count, int bit_width, std::string* out) {
+void EncodeRleHybrid(const uint32_t* values, int64_t count, int bit_width, std::string* out) {
+  ByteBuffer buffer;
+  EncodeHybrid(values, count, bit_width, &buffer);
+  out->append(buffer.view());
+}
+
+void EncodeLevels(const int16_t* levels, int64_t count, int bit_width, ByteBuffer* out) {
   EncodeHybrid(levels, count, bit_width, out);
+}
+
+void EncodeRleRun(uint32_t value, int64_t count, int bit_width, ByteBuffer* out) {
+  EmitRle(value, count, bit_width, out);
 }
 
 Status RleDecoder::NextRun() {
@@ -167,65 +225,105 @@ Status RleDecoder::Decode(uint32_t* out, int64_t count, uint32_t max_value) {
   return Status::OK();
 }
 
-Compressor::Compressor(Codec codec, int level) : codec_(codec), level_(level) {
-  if (codec_ == Codec::kZstd) zstd_context_ = ZSTD_createCCtx();
+namespace {
+
+/// Codec contexts of one thread, created on first use and reused by every writer on the thread.
+class ThreadCodecs {
+ public:
+  ThreadCodecs() = default;
+  ThreadCodecs(const ThreadCodecs&) = delete;
+  ThreadCodecs& operator=(const ThreadCodecs&) = delete;
+  ~ThreadCodecs() {
+    if (zstd_ != nullptr) ZSTD_freeCCtx(zstd_);
+    if (gzip_level_ >= 0) deflateEnd(&gzip_);
+  }
+
+  ZSTD_CCtx* zstd() {
+    if (zstd_ == nullptr) zstd_ = ZSTD_createCCtx();
+    return zstd_;
+  }
+
+  /// A deflate stream (gzip framing) at `level`, reset for a new page; nullptr on failure.
+  z_stream* gzip(int level) {
+    if (gzip_level_ == level) {
+      if (deflateReset(&gzip_) == Z_OK) return &gzip_;
+      deflateEnd(&gzip_);
+      gzip_level_ = -1;
+    }
+    if (gzip_level_ >= 0) {
+      deflateEnd(&gzip_);
+      gzip_level_ = -1;
+    }
+    gzip_ = z_stream{};
+    // windowBits 15 + 16: a gzip header and trailer, as the spec requires.
+    if (deflateInit2(&gzip_, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+      return nullptr;
+    }
+    gzip_level_ = level;
+    return &gzip_;
+  }
+
+ private:
+  ZSTD_CCtx* zstd_ = nullptr;
+  z_stream gzip_{};
+  int gzip_level_ = -1;  // -1: no stream
+};
+
+ThreadCodecs& Codecs() {
+  thread_local ThreadCodecs codecs;
+  return codecs;
 }
 
-Compressor::~Compressor() {
-  if (zstd_context_ != nullptr) ZSTD_freeCCtx(static_cast<ZSTD_CCtx*>(zstd_context_));
-}
+}  // namespace
 
-Status Compressor::Compress(std::string_view input, std::string* out) {
+Status Compressor::Compress(std::string_view input, ByteBuffer* out) const {
+  out->clear();
   switch (codec_) {
     case Codec::kUncompressed:
-      out->assign(input);
+      out->Append(input);
       return Status::OK();
     case Codec::kSnappy: {
-      out->resize(snappy::MaxCompressedLength(input.size()));
+      char* dst = out->Reserve(snappy::MaxCompressedLength(input.size()));
       size_t length = 0;
-      snappy::RawCompress(input.data(), input.size(), out->data(), &length);
-      out->resize(length);
+      snappy::RawCompress(input.data(), input.size(), dst, &length);
+      out->Advance(length);
       return Status::OK();
     }
     case Codec::kZstd: {
-      out->resize(ZSTD_compressBound(input.size()));
-      const size_t length =
-          ZSTD_compressCCtx(static_cast<ZSTD_CCtx*>(zstd_context_), out->data(), out->size(),
-                            input.data(), input.size(), level_ == 0 ? 3 : level_);
+      ZSTD_CCtx* context = Codecs().zstd();
+      if (context == nullptr) return Status::Internal("zstd: cannot create a context");
+      const size_t bound = ZSTD_compressBound(input.size());
+      const size_t length = ZSTD_compressCCtx(context, out->Reserve(bound), bound, input.data(),
+                                              input.size(), level_ == 0 ? 3 : level_);
       if (ZSTD_isError(length)) {
         return Status::Internal("zstd: {}", ZSTD_getErrorName(length));
       }
-      out->resize(length);
+      out->Advance(length);
       return Status::OK();
     }
     case Codec::kLz4Raw: {
       if (input.size() > static_cast<size_t>(LZ4_MAX_INPUT_SIZE)) {
         return Status::Internal("lz4: page too large");
       }
-      out->resize(static_cast<size_t>(LZ4_compressBound(static_cast<int>(input.size()))));
-      const int length = LZ4_compress_default(
-          input.data(), out->data(), static_cast<int>(input.size()), static_cast<int>(out->size()));
+      const int bound = LZ4_compressBound(static_cast<int>(input.size()));
+      const int length =
+          LZ4_compress_default(input.data(), out->Reserve(static_cast<size_t>(bound)),
+                               static_cast<int>(input.size()), bound);
       if (length <= 0) return Status::Internal("lz4: compression failed");
-      out->resize(static_cast<size_t>(length));
+      out->Advance(static_cast<size_t>(length));
       return Status::OK();
     }
     case Codec::kGzip: {
-      z_stream stream{};
-      // windowBits 15 + 16: a gzip header and trailer, as the spec requires.
-      if (deflateInit2(&stream, level_ == 0 ? 6 : level_, Z_DEFLATED, 15 + 16, 8,
-                       Z_DEFAULT_STRATEGY) != Z_OK) {
-        return Status::Internal("gzip: deflateInit2 failed");
-      }
-      out->resize(deflateBound(&stream, static_cast<uLong>(input.size())) + 32);
-      stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
-      stream.avail_in = static_cast<uInt>(input.size());
-      stream.next_out = reinterpret_cast<Bytef*>(out->data());
-      stream.avail_out = static_cast<uInt>(out->size());
-      const int result = deflate(&stream, Z_FINISH);
-      const size_t length = stream.total_out;
-      deflateEnd(&stream);
+      z_stream* stream = Codecs().gzip(level_ == 0 ? 6 : level_);
+      if (stream == nullptr) return Status::Internal("gzip: deflateInit2 failed");
+      const size_t bound = deflateBound(stream, static_cast<uLong>(input.size())) + 32;
+      stream->next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
+      stream->avail_in = static_cast<uInt>(input.size());
+      stream->next_out = reinterpret_cast<Bytef*>(out->Reserve(bound));
+      stream->avail_out = static_cast<uInt>(bound);
+      const int result = deflate(stream, Z_FINISH);
       if (result != Z_STREAM_END) return Status::Internal("gzip: deflate failed");
-      out->resize(length);
+      out->Advance(static_cast<size_t>(stream->total_out));
       return Status::OK();
     }
     default:

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,14 +14,66 @@
 
 namespace sluice::parquet {
 
+/// A growable byte buffer that, unlike std::string::resize, does not zero what it grows into:
+/// page bodies, levels and compressed pages are written straight into it.
+class ByteBuffer {
+ public:
+  ByteBuffer() = default;
+  ByteBuffer(ByteBuffer&&) noexcept = default;
+  ByteBuffer& operator=(ByteBuffer&&) noexcept = default;
+  ByteBuffer(const ByteBuffer&) = delete;
+  ByteBuffer& operator=(const ByteBuffer&) = delete;
+
+  const char* data() const { return data_.get(); }
+  char* data() { return data_.get(); }
+  size_t size() const { return size_; }
+  size_t capacity() const { return capacity_; }
+  bool empty() const { return size_ == 0; }
+  std::string_view view() const { return {data_.get(), size_}; }
+
+  /// Room for `bytes` more bytes: returns where they go; Advance() then commits what was written.
+  char* Reserve(size_t bytes) {
+    if (size_ + bytes > capacity_) Grow(size_ + bytes);
+    return data_.get() + size_;
+  }
+  void Advance(size_t bytes) { size_ += bytes; }
+  void Append(const void* bytes, size_t length) {
+    if (length == 0) return;
+    std::memcpy(Reserve(length), bytes, length);
+    size_ += length;
+  }
+  void Append(std::string_view bytes) { Append(bytes.data(), bytes.size()); }
+  void Push(char byte) {
+    *Reserve(1) = byte;
+    ++size_;
+  }
+  /// Empties the buffer, keeping its memory.
+  void clear() { size_ = 0; }
+  /// Empties the buffer and frees its memory.
+  void Release() {
+    data_.reset();
+    size_ = capacity_ = 0;
+  }
+
+ private:
+  void Grow(size_t min_capacity);
+
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
+
 /// Bits needed to store values 0..max_value (0 for max_value 0).
 int BitWidth(uint64_t max_value);
 
 /// Appends the RLE/bit-packing hybrid encoding of `values` (each < 2^bit_width), without a
 /// length prefix. Runs of 8 or more equal values become RLE runs, the rest bit-packed groups of 8.
+void EncodeRleHybrid(const uint32_t* values, int64_t count, int bit_width, ByteBuffer* out);
 void EncodeRleHybrid(const uint32_t* values, int64_t count, int bit_width, std::string* out);
 /// The same for levels (int16).
-void EncodeLevels(const int16_t* levels, int64_t count, int bit_width, std::string* out);
+void EncodeLevels(const int16_t* levels, int64_t count, int bit_width, ByteBuffer* out);
+/// One RLE run of `count` copies of `value` (count > 0).
+void EncodeRleRun(uint32_t value, int64_t count, int bit_width, ByteBuffer* out);
 
 /// Decodes the hybrid encoding from a bounded buffer.
 class RleDecoder {
@@ -42,22 +96,20 @@ class RleDecoder {
   int64_t packed_index_ = 0;
 };
 
-/// Page compression. `level` is used by ZSTD and GZIP (0 = the codec's default).
+/// Page compression. `level` is used by ZSTD and GZIP (0 = the codec's default). The codec
+/// contexts (zstd's CCtx, zlib's deflate state) are kept per thread and reused by every writer on
+/// it: no allocation per page, and no context per column (a zstd context holds ~1 MB of tables).
 class Compressor {
  public:
-  Compressor(Codec codec, int level);
-  ~Compressor();
-  Compressor(const Compressor&) = delete;
-  Compressor& operator=(const Compressor&) = delete;
+  Compressor(Codec codec, int level) : codec_(codec), level_(level) {}
 
   Codec codec() const { return codec_; }
-  /// Replaces `*out` with the compressed `input` (a copy when uncompressed).
-  Status Compress(std::string_view input, std::string* out);
+  /// Replaces the contents of `*out` with the compressed `input` (a copy when uncompressed).
+  Status Compress(std::string_view input, ByteBuffer* out) const;
 
  private:
   Codec codec_;
   int level_;
-  void* zstd_context_ = nullptr;
 };
 
 /// Decompresses into exactly `uncompressed_size` bytes, or fails with a Decode error.

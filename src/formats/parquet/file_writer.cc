@@ -31,8 +31,14 @@ ParquetFileWriter::ParquetFileWriter(std::shared_ptr<const ParquetSchema> schema
   if (budget_ != nullptr) budget_->Register(this);
 }
 
-ParquetFileWriter::~ParquetFileWriter() {
-  if (budget_ != nullptr) budget_->Unregister(this);
+ParquetFileWriter::~ParquetFileWriter() { DetachBudget(); }
+
+void ParquetFileWriter::DetachBudget() {
+  if (budget_ == nullptr) return;
+  // Out of every budget's list first: once Unregister returns, no budget flushes this writer.
+  budget_->Unregister(this);
+  budget_->Add(-published_.exchange(0));
+  budget_ = nullptr;
 }
 
 Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Open(SchemaRef schema,
@@ -58,14 +64,49 @@ Status ParquetFileWriter::Emit(std::string_view bytes) {
   return Status::OK();
 }
 
-int64_t ParquetFileWriter::buffered_bytes() const {
+int64_t ParquetFileWriter::BufferedBytesLocked() const {
   int64_t total = 0;
   for (const auto& column : columns_) total += column->buffered_bytes();
   return total;
 }
 
+void ParquetFileWriter::PublishLocked() {
+  const int64_t now = BufferedBytesLocked();
+  const int64_t delta = now - published_.exchange(now);
+  if (budget_ != nullptr && delta != 0) budget_->Add(delta);
+}
+
+int64_t ParquetFileWriter::bytes_written() const {
+  std::lock_guard lock(mutex_);
+  return offset_;
+}
+
+int64_t ParquetFileWriter::buffered_bytes() const {
+  std::lock_guard lock(mutex_);
+  return BufferedBytesLocked();
+}
+
+int64_t ParquetFileWriter::estimated_size() const {
+  std::lock_guard lock(mutex_);
+  return offset_ + BufferedBytesLocked();
+}
+
+int64_t ParquetFileWriter::rows_written() const {
+  std::lock_guard lock(mutex_);
+  return total_rows_;
+}
+
+int ParquetFileWriter::num_row_groups() const {
+  std::lock_guard lock(mutex_);
+  return static_cast<int>(metadata_.row_groups.size());
+}
+
+int64_t ParquetFileWriter::forced_flushes() const {
+  std::lock_guard lock(mutex_);
+  return forced_flushes_;
+}
+
 Status ParquetFileWriter::Write(const Batch& batch) {
-  if (closed_) return Status::Internal("parquet: write after close");
   if (batch.num_columns() != schema_->schema()->num_fields()) {
     return Status::Internal("parquet: batch has {} columns, the file {}", batch.num_columns(),
                             schema_->schema()->num_fields());
@@ -74,30 +115,38 @@ Status ParquetFileWriter::Write(const Batch& batch) {
   // byte bound by little, whatever the row width.
   int64_t start = 0;
   while (start < batch.num_rows()) {
-    const int64_t length = std::min(slice_rows_, batch.num_rows() - start);
-    const int64_t before = buffered_bytes();
-    if (start == 0 && length == batch.num_rows()) {
-      RETURN_NOT_OK(WriteSlice(batch));
-    } else {
-      RETURN_NOT_OK(WriteSlice(batch.Slice(start, length)));
+    {
+      std::lock_guard lock(mutex_);
+      RETURN_NOT_OK(error_);
+      if (closed_) return Status::Internal("parquet: write after close");
+      const int64_t length = std::min(slice_rows_, batch.num_rows() - start);
+      const int64_t before = BufferedBytesLocked();
+      if (start == 0 && length == batch.num_rows()) {
+        RETURN_NOT_OK(WriteSlice(batch));
+      } else {
+        RETURN_NOT_OK(WriteSlice(batch.Slice(start, length)));
+      }
+      start += length;
+      const int64_t after = BufferedBytesLocked();
+      const int64_t per_row = std::max<int64_t>(1, (after - before) / std::max<int64_t>(1, length));
+      slice_rows_ = std::clamp<int64_t>(options_.row_group_size / 8 / per_row, 64, kRowsPerSlice);
+      if (after >= options_.row_group_size) RETURN_NOT_OK(FlushRowGroupLocked());
+      PublishLocked();
     }
-    start += length;
-    const int64_t after = buffered_bytes();
-    const int64_t per_row = std::max<int64_t>(1, (after - before) / std::max<int64_t>(1, length));
-    slice_rows_ = std::clamp<int64_t>(options_.row_group_size / 8 / per_row, 64, kRowsPerSlice);
-    if (after >= options_.row_group_size) RETURN_NOT_OK(FlushRowGroup());
+    // Without the writer's lock: the budget may flush this writer or any other.
     if (budget_ != nullptr) RETURN_NOT_OK(budget_->Enforce());
   }
-  return Status::OK();
+  std::lock_guard lock(mutex_);
+  return error_;
 }
 
 Status ParquetFileWriter::WriteSlice(const Batch& batch) {
   size_t leaf = 0;
   for (int field = 0; field < batch.num_columns(); ++field) {
-    levels_.clear();
+    levels_.Clear();
     RETURN_NOT_OK(
         ShredColumn(*schema_->fields()[static_cast<size_t>(field)], batch.column(field), &levels_));
-    for (const auto& levels : levels_) RETURN_NOT_OK(columns_[leaf++]->Write(levels));
+    for (size_t i = 0; i < levels_.size(); ++i) RETURN_NOT_OK(columns_[leaf++]->Write(levels_[i]));
   }
   group_rows_ += batch.num_rows();
   total_rows_ += batch.num_rows();
@@ -105,18 +154,39 @@ Status ParquetFileWriter::WriteSlice(const Batch& batch) {
 }
 
 Status ParquetFileWriter::FlushRowGroup() {
+  std::lock_guard lock(mutex_);
+  RETURN_NOT_OK(error_);
+  RETURN_NOT_OK(FlushRowGroupLocked());
+  PublishLocked();
+  return Status::OK();
+}
+
+bool ParquetFileWriter::FlushForBudget() {
+  std::lock_guard lock(mutex_);
+  if (closed_ || !error_.ok() || group_rows_ == 0) return false;
+  const int64_t before = published_.load();
+  Status status = FlushRowGroupLocked();
+  if (!status.ok()) {
+    error_ = std::move(status);
+    failed_.store(true);
+  }
+  ++forced_flushes_;
+  PublishLocked();
+  return published_.load() < before;
+}
+
+Status ParquetFileWriter::FlushRowGroupLocked() {
   if (group_rows_ == 0) return Status::OK();
   RowGroup group;
   group.num_rows = group_rows_;
   group.file_offset = offset_;
   group.ordinal = static_cast<int16_t>(metadata_.row_groups.size());
   int64_t compressed = 0;
-  ChunkBytes bytes;
+  out_->Reserve(BufferedBytesLocked());
+  const ChunkSink sink = [this](std::string_view bytes) { return Emit(bytes); };
   for (auto& column : columns_) {
     ColumnChunk chunk;
-    RETURN_NOT_OK(column->FinishChunk(offset_, &bytes, &chunk));
-    RETURN_NOT_OK(Emit(bytes.dictionary_page));
-    RETURN_NOT_OK(Emit(bytes.data_pages));
+    RETURN_NOT_OK(column->FinishChunk(offset_, sink, &chunk));
     group.total_byte_size += chunk.meta_data.total_uncompressed_size;
     compressed += chunk.meta_data.total_compressed_size;
     group.columns.push_back(std::move(chunk));
@@ -129,55 +199,90 @@ Status ParquetFileWriter::FlushRowGroup() {
 }
 
 Status ParquetFileWriter::Close() {
-  if (closed_) return Status::OK();
-  RETURN_NOT_OK(FlushRowGroup());
-  closed_ = true;
-  if (budget_ != nullptr) {
-    budget_->Unregister(this);
-    budget_ = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_) return Status::OK();
+    RETURN_NOT_OK(error_);
+    RETURN_NOT_OK(FlushRowGroupLocked());
+    closed_ = true;
+    PublishLocked();
+    std::string footer;
+    SerializeFileMetaData(metadata_, &footer);
+    const auto length = static_cast<uint32_t>(footer.size());
+    char length_bytes[4];
+    for (int i = 0; i < 4; ++i) length_bytes[i] = static_cast<char>((length >> (8 * i)) & 0xFF);
+    footer.append(length_bytes, 4);
+    footer.append(kMagic);
+    RETURN_NOT_OK(Emit(footer));
   }
-  std::string footer;
-  SerializeFileMetaData(metadata_, &footer);
-  const auto length = static_cast<uint32_t>(footer.size());
-  char length_bytes[4];
-  for (int i = 0; i < 4; ++i) length_bytes[i] = static_cast<char>((length >> (8 * i)) & 0xFF);
-  footer.append(length_bytes, 4);
-  footer.append(kMagic);
-  return Emit(footer);
+  DetachBudget();
+  return Status::OK();
 }
 
-void MemoryBudget::Register(ParquetFileWriter* writer) { writers_.push_back(writer); }
+MemoryBudget& MemoryBudget::Process() {
+  // Never destroyed: writers may outlive static destruction order at exit.
+  static MemoryBudget* const budget = new MemoryBudget(kDefaultProcessLimit);
+  return *budget;
+}
+
+MemoryBudget::~MemoryBudget() {
+  SLUICE_DCHECK(writers_.empty(), "a memory budget destroyed before its writers");
+}
+
+void MemoryBudget::Register(ParquetFileWriter* writer) {
+  for (MemoryBudget* budget = this; budget != nullptr; budget = budget->parent_) {
+    std::lock_guard lock(budget->mutex_);
+    budget->writers_.push_back(writer);
+  }
+}
 
 void MemoryBudget::Unregister(ParquetFileWriter* writer) {
-  writers_.erase(std::remove(writers_.begin(), writers_.end(), writer), writers_.end());
+  for (MemoryBudget* budget = this; budget != nullptr; budget = budget->parent_) {
+    std::lock_guard lock(budget->mutex_);
+    auto& writers = budget->writers_;
+    writers.erase(std::remove(writers.begin(), writers.end(), writer), writers.end());
+  }
 }
 
-int64_t MemoryBudget::buffered_bytes() const {
-  int64_t total = 0;
-  for (const auto* writer : writers_) total += writer->buffered_bytes();
-  return total;
+void MemoryBudget::Add(int64_t delta) {
+  for (MemoryBudget* budget = this; budget != nullptr; budget = budget->parent_) {
+    const int64_t total = budget->total_.fetch_add(delta) + delta;
+    int64_t peak = budget->peak_.load();
+    while (total > peak && !budget->peak_.compare_exchange_weak(peak, total)) {
+    }
+  }
 }
 
 Status MemoryBudget::Enforce() {
-  if (limit_ <= 0) return Status::OK();
-  while (true) {
-    int64_t total = 0;
+  for (MemoryBudget* budget = this; budget != nullptr; budget = budget->parent_) {
+    RETURN_NOT_OK(budget->EnforceOwn());
+  }
+  return Status::OK();
+}
+
+Status MemoryBudget::EnforceOwn() {
+  const int64_t limit = this->limit();
+  if (limit <= 0) return Status::OK();
+  while (total_.load() > limit) {
+    // The lock keeps every listed writer alive (Unregister waits for it) and makes one flush
+    // at a time: a second thread over the limit waits, then sees the freed bytes.
+    std::lock_guard lock(mutex_);
+    if (total_.load() <= limit) break;
     ParquetFileWriter* largest = nullptr;
     int64_t largest_bytes = 0;
-    for (auto* writer : writers_) {
-      const int64_t bytes = writer->buffered_bytes();
-      total += bytes;
-      if (bytes > largest_bytes) {  // ties: the first registered, deterministically
+    for (ParquetFileWriter* writer : writers_) {
+      const int64_t bytes = writer->published_.load();
+      if (bytes > largest_bytes && !writer->failed_.load()) {  // ties: the first registered
         largest = writer;
         largest_bytes = bytes;
       }
     }
-    if (total <= limit_ || largest == nullptr) return Status::OK();
-    const int64_t before = largest->buffered_bytes();
-    RETURN_NOT_OK(largest->FlushRowGroup());
-    ++forced_flushes_;
-    if (largest->buffered_bytes() >= before) return Status::OK();  // nothing more to free
+    if (largest == nullptr) break;
+    if (observer_) observer_(*largest);
+    forced_flushes_.fetch_add(1);
+    if (!largest->FlushForBudget()) break;  // nothing more to free
   }
+  return Status::OK();
 }
 
 Result<std::string> WriteParquet(const Batch& batch, const WriterOptions& options) {

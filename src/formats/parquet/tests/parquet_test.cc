@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <thread>
 
 #include "columnar/builder.h"
 #include "columnar/value.h"
@@ -54,6 +55,37 @@ TEST(ParquetRle, CorruptInputIsAnError) {
   const uint8_t runs[] = {0x10, 0x09};  // value 9 > max 7
   RleDecoder bad(runs, 2, 4);
   EXPECT_FALSE(bad.Decode(out, 8, 7).ok());
+}
+
+TEST(ParquetRle, RandomRunsAndLiteralsOfEveryWidth) {
+  testing::Random random(17);
+  for (int width = 0; width <= 24; ++width) {
+    const uint32_t max_value = width == 0 ? 0 : static_cast<uint32_t>((uint64_t{1} << width) - 1);
+    for (int trial = 0; trial < 20; ++trial) {
+      // Runs of every length (including 7, 8 and 9, unaligned to groups of 8) between literals.
+      std::vector<uint32_t> values;
+      const int64_t count = random.Uniform(3000);
+      while (static_cast<int64_t>(values.size()) < count) {
+        const auto value = static_cast<uint32_t>(random.Next() & max_value);
+        const int64_t run = random.Chance(30) ? 1 + random.Uniform(40) : 1;
+        values.insert(values.end(), static_cast<size_t>(run), value);
+      }
+      values.resize(static_cast<size_t>(count));
+      std::string encoded;
+      EncodeRleHybrid(values.data(), count, width, &encoded);
+      std::vector<uint32_t> decoded(values.size());
+      RleDecoder decoder(reinterpret_cast<const uint8_t*>(encoded.data()),
+                         static_cast<int64_t>(encoded.size()), width);
+      ASSERT_OK(decoder.Decode(decoded.data(), count, max_value));
+      ASSERT_EQ(decoded, values) << "width " << width << " trial " << trial;
+      if (width <= 15) {  // the same through the int16 level encoder
+        std::vector<int16_t> levels(values.begin(), values.end());
+        ByteBuffer level_bytes;
+        EncodeLevels(levels.data(), count, width, &level_bytes);
+        EXPECT_EQ(level_bytes.view(), encoded) << "width " << width;
+      }
+    }
+  }
 }
 
 TEST(ParquetThrift, CompactFieldHeadersAndLists) {
@@ -145,10 +177,13 @@ TEST(ParquetWriter, LongStringStatisticsAreTruncatedBounds) {
 }
 
 TEST(ParquetWriter, DictionaryFallsBackToPlain) {
+  // Repeated values first: dictionary-encoded pages are written, then unique values overflow the
+  // dictionary and the rest of the chunk is PLAIN, the dictionary kept for the first pages.
   auto schema = std::make_shared<Schema>(std::vector<Field>{{"s", StringType()}});
   StringBuilder builder;
+  for (int i = 0; i < 20000; ++i) builder.Append("common-" + std::to_string(i % 10));
   for (int i = 0; i < 20000; ++i) builder.Append("value-" + std::to_string(i));
-  auto batch = Batch::Make(schema, {builder.Finish()}, 20000);
+  auto batch = Batch::Make(schema, {builder.Finish()}, 40000);
   WriterOptions options;
   options.dictionary_page_size = 16 << 10;
   options.page_size = 8 << 10;
@@ -161,6 +196,96 @@ TEST(ParquetWriter, DictionaryFallsBackToPlain) {
   EXPECT_EQ(meta.encoding_stats[2].encoding, Encoding::kPlain);
   EXPECT_GT(meta.encoding_stats[2].count, 1);  // pages bounded by page_size
   EXPECT_TRUE(meta.dictionary_page_offset.has_value());
+  EXPECT_EQ(*meta.statistics.min_value, "common-0");
+  EXPECT_EQ(*meta.statistics.max_value, "value-9999");
+  ASSERT_OK_AND_ASSIGN(Batch back, reader->ReadAll());
+  EXPECT_EQ(BatchToRowsText(back), BatchToRowsText(*batch));
+}
+
+TEST(ParquetWriter, HighCardinalityColumnsArePlainWithoutDictionary) {
+  // Unique strings and integers are detected early (most values distinct): the open page is
+  // re-encoded as PLAIN and no dictionary page is written. A low-cardinality column beside them
+  // keeps its dictionary.
+  auto schema = std::make_shared<Schema>(std::vector<Field>{
+      {"id", StringType()}, {"n", Int64Type()}, {"d", DoubleType()}, {"cat", StringType()}});
+  StringBuilder ids;
+  StringBuilder cats;
+  Int64Builder numbers(Int64Type());
+  DoubleBuilder doubles(DoubleType());
+  constexpr int kRows = 100000;
+  std::string min_id = "~";
+  std::string max_id;
+  int64_t nulls = 0;
+  for (int i = 0; i < kRows; ++i) {
+    if (i % 97 == 5) {
+      ids.AppendNull();
+      ++nulls;
+    } else {
+      const std::string id = "id-" + std::to_string(int64_t{i} * 7919 % kRows);
+      min_id = std::min(min_id, id);
+      max_id = std::max(max_id, id);
+      ids.Append(id);
+    }
+    numbers.Append(int64_t{1} + (int64_t{i} * 7919) % kRows);
+    doubles.Append(i == 3 ? NAN : static_cast<double>(i) / 4);
+    cats.Append(i % 3 == 0 ? "x" : "y");
+  }
+  auto batch =
+      Batch::Make(schema, {ids.Finish(), numbers.Finish(), doubles.Finish(), cats.Finish()}, kRows);
+  WriterOptions options;
+  options.codec = Codec::kZstd;
+  ASSERT_OK_AND_ASSIGN(std::string file, WriteParquet(*batch, options));
+  ASSERT_OK_AND_ASSIGN(auto reader, ParquetFileReader::Open(file));
+  ASSERT_EQ(reader->num_row_groups(), 1);
+  const auto& columns = reader->metadata().row_groups[0].columns;
+  for (size_t column = 0; column < 3; ++column) {
+    const auto& meta = columns[column].meta_data;
+    EXPECT_FALSE(meta.dictionary_page_offset.has_value()) << column;
+    ASSERT_EQ(meta.encoding_stats.size(), 1u) << column;
+    EXPECT_EQ(meta.encoding_stats[0].encoding, Encoding::kPlain) << column;
+  }
+  EXPECT_TRUE(columns[3].meta_data.dictionary_page_offset.has_value());
+  // Statistics span the values of the re-encoded page and of the PLAIN pages after it.
+  EXPECT_EQ(*columns[0].meta_data.statistics.min_value, min_id);
+  EXPECT_EQ(*columns[0].meta_data.statistics.max_value, max_id);
+  EXPECT_EQ(*columns[0].meta_data.statistics.null_count, nulls);
+  int64_t min = 0;
+  int64_t max = 0;
+  std::memcpy(&min, columns[1].meta_data.statistics.min_value->data(), 8);
+  std::memcpy(&max, columns[1].meta_data.statistics.max_value->data(), 8);
+  EXPECT_EQ(min, 1);
+  EXPECT_EQ(max, kRows);
+  double dmin = 1;
+  double dmax = 0;
+  std::memcpy(&dmin, columns[2].meta_data.statistics.min_value->data(), 8);
+  std::memcpy(&dmax, columns[2].meta_data.statistics.max_value->data(), 8);
+  EXPECT_TRUE(dmin == 0 && std::signbit(dmin));
+  EXPECT_EQ(dmax, (kRows - 1) / 4.0);
+  ASSERT_OK_AND_ASSIGN(Batch back, reader->ReadAll());
+  EXPECT_EQ(BatchToRowsText(back), BatchToRowsText(*batch));
+}
+
+TEST(ParquetWriter, DictionaryKeysOfEveryLength) {
+  // Keys of length 0..40 sharing prefixes and suffixes, with zero bytes: the hash and the inline
+  // comparison of short keys must keep them apart.
+  auto schema = std::make_shared<Schema>(std::vector<Field>{{"s", StringType()}});
+  StringBuilder builder;
+  int64_t rows = 0;
+  for (int round = 0; round < 3; ++round) {
+    for (int length = 0; length <= 40; ++length) {
+      for (int variant = 0; variant < 4; ++variant) {
+        std::string key(static_cast<size_t>(length), 'k');
+        if (length > 0) key[static_cast<size_t>(variant) % key.size()] = static_cast<char>(variant);
+        if (length > 1) key.back() = static_cast<char>('a' + variant);
+        builder.Append(key);
+        ++rows;
+      }
+    }
+  }
+  auto batch = Batch::Make(schema, {builder.Finish()}, rows);
+  ASSERT_OK_AND_ASSIGN(std::string file, WriteParquet(*batch, WriterOptions()));
+  ASSERT_OK_AND_ASSIGN(auto reader, ParquetFileReader::Open(file));
+  EXPECT_TRUE(reader->metadata().row_groups[0].columns[0].meta_data.dictionary_page_offset);
   ASSERT_OK_AND_ASSIGN(Batch back, reader->ReadAll());
   EXPECT_EQ(BatchToRowsText(back), BatchToRowsText(*batch));
 }
@@ -190,6 +315,7 @@ struct RoundTripCase {
   Codec codec;
   int page_version;
   bool dictionary;
+  int64_t dictionary_page_size = 1 << 20;  // small: both fallbacks to PLAIN
 };
 
 class ParquetRoundTrip : public ::testing::TestWithParam<RoundTripCase> {};
@@ -202,6 +328,7 @@ TEST_P(ParquetRoundTrip, RandomBatchesOfEveryType) {
     options.data_page_version = GetParam().page_version;
     options.dictionary = GetParam().dictionary;
     options.page_size = 4 << 10;  // many pages
+    options.dictionary_page_size = GetParam().dictionary_page_size;
     ASSERT_OK_AND_ASSIGN(std::string file, WriteParquet(batch, options));
     ASSERT_OK_AND_ASSIGN(auto reader, ParquetFileReader::Open(file));
     EXPECT_TRUE(reader->schema()->Equals(*batch.schema()));
@@ -219,7 +346,9 @@ INSTANTIATE_TEST_SUITE_P(Codecs, ParquetRoundTrip,
                                            RoundTripCase{Codec::kLz4Raw, 1, true},
                                            RoundTripCase{Codec::kSnappy, 2, true},
                                            RoundTripCase{Codec::kUncompressed, 2, false},
-                                           RoundTripCase{Codec::kZstd, 1, false}));
+                                           RoundTripCase{Codec::kZstd, 1, false},
+                                           RoundTripCase{Codec::kSnappy, 1, true, 2 << 10},
+                                           RoundTripCase{Codec::kZstd, 2, true, 2 << 10}));
 
 TEST(ParquetRoundTrip, EmptyAndSlicedBatches) {
   Batch batch = RandomBatch(9, 100);
@@ -281,6 +410,128 @@ TEST(ParquetMemoryBudget, LargestWriterFlushesItsRowGroup) {
   ASSERT_OK(small->Close());
   ASSERT_OK_AND_ASSIGN(auto reader, ParquetFileReader::Open(big_bytes));
   EXPECT_EQ(reader->metadata().num_rows, 16000);
+}
+
+/// Writers, each writing to its own string, registered with `budget`.
+struct BudgetedWriters {
+  std::vector<std::string> files;
+  std::vector<std::unique_ptr<StringOutputStream>> streams;
+  std::vector<std::unique_ptr<ParquetFileWriter>> writers;
+  std::vector<int64_t> rows;
+
+  BudgetedWriters(int count, const SchemaRef& schema, MemoryBudget* budget)
+      : files(static_cast<size_t>(count)), rows(static_cast<size_t>(count)) {
+    WriterOptions options;
+    options.row_group_size = 64 << 20;  // never reached: only budgets flush
+    for (int i = 0; i < count; ++i) {
+      streams.push_back(std::make_unique<StringOutputStream>(&files[static_cast<size_t>(i)]));
+      auto writer = ParquetFileWriter::Open(schema, options, streams.back().get(), budget);
+      EXPECT_TRUE(writer.ok());
+      writers.push_back(std::move(writer).ValueOrDie());
+    }
+  }
+};
+
+TEST(ParquetMemoryBudget, TwoHundredPartitionWritersStayUnderTheProcessBudget) {
+  // A process budget over a sink budget without a limit of its own, 200 partition files of
+  // different widths: after every write the writers together stay within the process limit, and
+  // each forced flush takes the writer buffering the most at that moment.
+  MemoryBudget process(1 << 20);
+  MemoryBudget sink(0, &process);
+  Batch batch = RandomBatch(21, 1000);
+  BudgetedWriters partitions(200, batch.schema(), &sink);
+  int observed = 0;
+  process.set_flush_observer([&](const ParquetFileWriter& flushed) {
+    ++observed;
+    for (const auto& other : partitions.writers) {
+      ASSERT_GE(flushed.buffered_bytes(), other->buffered_bytes());
+    }
+  });
+  testing::Random random(5);
+  for (int round = 0; round < 12; ++round) {
+    for (size_t i = 0; i < partitions.writers.size(); ++i) {
+      // Writer i gets up to (i % 8 + 1) * 6 rows a round: some partitions grow much faster.
+      const int64_t length = 1 + random.Uniform(static_cast<int64_t>(i % 8 + 1) * 6);
+      const int64_t start = random.Uniform(batch.num_rows() - length);
+      ASSERT_OK(partitions.writers[i]->Write(batch.Slice(start, length)));
+      partitions.rows[i] += length;
+      ASSERT_LE(process.buffered_bytes(), process.limit());
+      ASSERT_EQ(sink.buffered_bytes(), process.buffered_bytes());
+    }
+  }
+  EXPECT_GT(process.forced_flushes(), 20);
+  EXPECT_EQ(observed, process.forced_flushes());
+  EXPECT_EQ(sink.forced_flushes(), 0);               // no limit of its own
+  EXPECT_GT(process.peak_bytes(), process.limit());  // a write passes it, the flush follows
+  EXPECT_LT(process.peak_bytes(), process.limit() + (256 << 10));
+  // The wide partitions were flushed more often than the narrow ones.
+  int64_t narrow = 0;
+  int64_t wide = 0;
+  for (size_t i = 0; i < partitions.writers.size(); ++i) {
+    (i % 8 < 2 ? narrow : wide) += partitions.writers[i]->forced_flushes() * (i % 8 < 2 ? 3 : 1);
+  }
+  EXPECT_GT(wide, narrow);
+  for (size_t i = 0; i < partitions.writers.size(); ++i) {
+    ASSERT_OK(partitions.writers[i]->Close());
+    ASSERT_OK_AND_ASSIGN(auto reader, ParquetFileReader::Open(partitions.files[i]));
+    EXPECT_EQ(reader->metadata().num_rows, partitions.rows[i]);
+    EXPECT_EQ(reader->num_row_groups(),
+              partitions.writers[i]->forced_flushes() + (partitions.writers[i]->num_row_groups() >
+                                                         partitions.writers[i]->forced_flushes()));
+  }
+  EXPECT_EQ(process.buffered_bytes(), 0);
+  partitions.writers.clear();
+}
+
+TEST(ParquetMemoryBudget, SharedByQueriesOnSeveralThreads) {
+  // Four "queries", each on its own thread with its own sink budget, share one process budget:
+  // a query over the limit flushes whichever writer is largest, another query's included.
+  MemoryBudget process(512 << 10);
+  Batch batch = RandomBatch(23, 600);
+  constexpr int kQueries = 4;
+  std::vector<std::unique_ptr<MemoryBudget>> sinks;
+  std::vector<std::unique_ptr<BudgetedWriters>> queries;
+  for (int q = 0; q < kQueries; ++q) {
+    sinks.push_back(std::make_unique<MemoryBudget>(0, &process));
+    queries.push_back(std::make_unique<BudgetedWriters>(25, batch.schema(), sinks.back().get()));
+  }
+  std::vector<std::thread> threads;
+  std::vector<Status> results(kQueries);
+  for (int q = 0; q < kQueries; ++q) {
+    threads.emplace_back([&, q] {
+      BudgetedWriters& writers = *queries[static_cast<size_t>(q)];
+      testing::Random random(static_cast<uint64_t>(100 + q));
+      for (int round = 0; round < 15; ++round) {
+        for (size_t i = 0; i < writers.writers.size(); ++i) {
+          const int64_t length = 1 + random.Uniform(30);
+          const int64_t start = random.Uniform(batch.num_rows() - length);
+          Status status = writers.writers[i]->Write(batch.Slice(start, length));
+          if (!status.ok()) {
+            results[static_cast<size_t>(q)] = status;
+            return;
+          }
+          writers.rows[i] += length;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const Status& status : results) ASSERT_OK(status);
+  EXPECT_GT(process.forced_flushes(), 0);
+  // Each query may pass the limit by its write in flight before flushing.
+  EXPECT_LT(process.peak_bytes(), process.limit() + kQueries * (128 << 10));
+  int64_t flushes = 0;
+  for (auto& query : queries) {
+    for (size_t i = 0; i < query->writers.size(); ++i) {
+      flushes += query->writers[i]->forced_flushes();
+      ASSERT_OK(query->writers[i]->Close());
+      ASSERT_OK_AND_ASSIGN(auto reader, ParquetFileReader::Open(query->files[i]));
+      EXPECT_EQ(reader->metadata().num_rows, query->rows[i]);
+    }
+  }
+  EXPECT_EQ(flushes, process.forced_flushes());
+  EXPECT_EQ(process.buffered_bytes(), 0);
+  queries.clear();
 }
 
 }  // namespace
