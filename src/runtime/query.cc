@@ -2,7 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <limits>
+#include <mutex>
+#include <optional>
+#include <system_error>
+#include <thread>
+#include <tuple>
 
 #include "common/fault_point.h"
 #include "common/logging.h"
@@ -42,6 +48,124 @@ OffsetMap StartsOf(const PartitionRanges& ranges) {
   for (const auto& [partition, range] : ranges) out[partition] = range.first;
   return out;
 }
+
+/// Reads a batch's ranges as consecutive sub-ranges ("chunks"), partition after partition, so
+/// that [start, end) of each partition is covered exactly, in order. The batch's first Read
+/// takes one offset; later ones as many offsets as `chunk_rows` rows need at the rows per offset
+/// seen so far in the batch (a files source has one offset per file, datagen one per row). The
+/// chunks depend only on the ranges and the data, so a replay reads the same ones.
+/// `chunk_rows` <= 0: one Read per partition.
+class ChunkedReader {
+ public:
+  ChunkedReader(Source* source, const PartitionRanges& ranges, int64_t chunk_rows)
+      : source_(source), chunk_rows_(chunk_rows) {
+    for (const auto& [partition, range] : ranges) {
+      if (range.second > range.first) parts_.emplace_back(partition, range.first, range.second);
+    }
+    if (!parts_.empty()) position_ = std::get<1>(parts_[0]);
+  }
+
+  bool has_more() const { return index_ < parts_.size(); }
+  /// Time spent in Source::Read.
+  int64_t read_micros() const { return read_micros_; }
+
+  /// Reads the next chunk into `out` (cleared first); false when everything was read.
+  Result<bool> Next(std::vector<Batch>* out) {
+    out->clear();
+    if (!has_more()) return false;
+    const auto& [partition, start, end] = parts_[index_];
+    int64_t count = chunk_rows_ > 0 ? std::min(step_, end - position_) : end - position_;
+    int64_t read_start = SteadyMicros();
+    RETURN_NOT_OK(source_->Read(partition, position_, position_ + count, out));
+    read_micros_ += SteadyMicros() - read_start;
+    for (const Batch& batch : *out) rows_ += batch.num_rows();
+    offsets_ += count;
+    position_ += count;
+    if (position_ >= end && ++index_ < parts_.size()) position_ = std::get<1>(parts_[index_]);
+    if (rows_ > 0) {
+      double step = static_cast<double>(chunk_rows_) * static_cast<double>(offsets_) /
+                    static_cast<double>(rows_);
+      step_ = step >= 1e15 ? int64_t{1000000000000000} : std::max<int64_t>(1, int64_t(step));
+    } else {
+      step_ = std::min<int64_t>(step_ * 2, int64_t{1} << 40);  // empty so far: grow
+    }
+    return true;
+  }
+
+ private:
+  Source* source_;
+  int64_t chunk_rows_;
+  std::vector<std::tuple<std::string, int64_t, int64_t>> parts_;  // non-empty ranges
+  size_t index_ = 0;
+  int64_t position_ = 0;
+  int64_t step_ = 1;
+  int64_t rows_ = 0;
+  int64_t offsets_ = 0;
+  int64_t read_micros_ = 0;
+};
+
+/// A chunk of a batch, read and transformed, ready for the sink.
+struct Chunk {
+  std::vector<Batch> batches;  // the transform's non-empty outputs
+  int64_t input_rows = 0;
+};
+
+/// A one-slot hand-off of chunks from the reading thread to the query's thread.
+class ChunkQueue {
+ public:
+  /// Blocks while the slot is full; false if the consumer gave up (Cancel).
+  bool Push(Chunk&& chunk) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return !slot_.has_value() || cancelled_; });
+    if (cancelled_) return false;
+    slot_ = std::move(chunk);
+    changed_.notify_all();
+    return true;
+  }
+  /// Blocks until the slot is empty (the last chunk was taken); false if the consumer gave up.
+  /// The producer waits here before reading the next chunk, so that it reads one chunk ahead:
+  /// one chunk is written while the next is read, and no third one is in memory.
+  bool WaitEmpty() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return !slot_.has_value() || cancelled_; });
+    return !cancelled_;
+  }
+  /// The producer is done: `status` is its error, if any.
+  void Finish(Status status) {
+    std::lock_guard lock(mutex_);
+    done_ = true;
+    status_ = std::move(status);
+    changed_.notify_all();
+  }
+  /// Blocks until a chunk or the end; false at the end (then see status()).
+  bool Pop(Chunk* out) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return slot_.has_value() || done_; });
+    if (!slot_.has_value()) return false;
+    *out = std::move(*slot_);
+    slot_.reset();
+    changed_.notify_all();
+    return true;
+  }
+  void Cancel() {
+    std::lock_guard lock(mutex_);
+    cancelled_ = true;
+    slot_.reset();
+    changed_.notify_all();
+  }
+  Status status() {
+    std::lock_guard lock(mutex_);
+    return status_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::optional<Chunk> slot_;
+  bool done_ = false;
+  bool cancelled_ = false;
+  Status status_;
+};
 
 }  // namespace
 
@@ -366,18 +490,6 @@ Status StreamingQuery::ExecuteBatch(const OffsetsEntry& entry, bool replay,
 
   SinkBatchStats stats;
   if (!sink_has_it) {
-    int64_t read_start = SteadyMicros();
-    std::vector<Batch> input;
-    for (const auto& [partition, range] : ranges) {
-      if (range.second <= range.first) continue;
-      RETURN_NOT_OK(source_->Read(partition, range.first, range.second, &input));
-    }
-    progress->get_batch_ms = ElapsedMs(read_start);
-    std::vector<BadRecord> bad_records = source_->TakeBadRecords();
-    progress->bad_records = static_cast<int64_t>(bad_records.size());
-    for (const BadRecord& bad : bad_records) ++progress->bad_records_by_reason[bad.reason_kind];
-
-    int64_t add_start = SteadyMicros();
     SinkBatchInfo info;
     info.source_name = plan_.source.name;
     for (const auto& [partition, range] : ranges) info.source_ranges[partition] = range;
@@ -385,26 +497,109 @@ Status StreamingQuery::ExecuteBatch(const OffsetsEntry& entry, bool replay,
     RETURN_NOT_OK(sink_->BeginBatch(batch_id, info));
     EvalContext context{batch_id, entry.batch_timestamp_ms * 1000};
     const QueryTransform* transform = plan_.bound.transform.get();
-    Status written = [&]() -> Status {
-      for (const Batch& batch : input) {
-        progress->num_input_rows += batch.num_rows();
+    // The batch flows in chunks through two stages: read + transform, then write. With
+    // threads = 1 they alternate on the query's thread (one chunk in memory); with threads >= 2
+    // a second thread runs the first stage on the next chunk while this one writes the current
+    // chunk (two chunks in memory). Never the whole batch.
+    ChunkedReader reader(source_.get(), ranges, options_.read_chunk_rows);
+    int64_t transform_micros = 0;  // first stage only
+    int64_t write_micros = 0;      // second stage only
+    auto read_chunk = [&](Chunk* chunk) -> Result<bool> {
+      std::vector<Batch> input;
+      chunk->batches.clear();
+      chunk->input_rows = 0;
+      ASSIGN_OR_RETURN(bool got, reader.Next(&input));
+      if (!got) return false;
+      int64_t transform_start = SteadyMicros();
+      for (Batch& batch : input) {
+        chunk->input_rows += batch.num_rows();
         if (transform == nullptr) {
-          if (batch.num_rows() == 0) continue;
-          RETURN_NOT_OK(sink_->Write(batch_id, batch));
-          progress->num_output_rows += batch.num_rows();
+          if (batch.num_rows() > 0) chunk->batches.push_back(std::move(batch));
           continue;
         }
         ASSIGN_OR_RETURN(Batch output, transform->Apply(batch, context));
-        if (output.num_rows() == 0) continue;
-        RETURN_NOT_OK(sink_->Write(batch_id, output));
-        progress->num_output_rows += output.num_rows();
+        if (output.num_rows() > 0) chunk->batches.push_back(std::move(output));
       }
+      transform_micros += SteadyMicros() - transform_start;
+      return true;
+    };
+    auto write_chunk = [&](const Chunk& chunk) -> Status {
+      int64_t write_start = SteadyMicros();
+      progress->num_input_rows += chunk.input_rows;
+      for (const Batch& batch : chunk.batches) {
+        RETURN_NOT_OK(sink_->Write(batch_id, batch));
+        progress->num_output_rows += batch.num_rows();
+      }
+      write_micros += SteadyMicros() - write_start;
+      return Status::OK();
+    };
+    auto read_and_write = [&]() -> Status {
+      Chunk chunk;
+      ASSIGN_OR_RETURN(bool got, read_chunk(&chunk));
+      ChunkQueue queue;
+      std::thread reading;
+      struct Joiner {  // the reading thread never outlives the queue and reader it uses
+        ChunkQueue& queue;
+        std::thread& thread;
+        ~Joiner() {
+          if (!thread.joinable()) return;
+          queue.Cancel();
+          thread.join();
+        }
+      } joiner{queue, reading};
+      if (got && reader.has_more() && options_.threads >= 2) {
+        try {
+          reading = std::thread([&read_chunk, &queue] {
+            Status status;
+            while (queue.WaitEmpty()) {
+              Chunk next;
+              Result<bool> more = read_chunk(&next);
+              if (!more.ok()) status = more.status();
+              if (!more.ok() || !*more || !queue.Push(std::move(next))) break;
+            }
+            queue.Finish(std::move(status));
+          });
+        } catch (const std::system_error& error) {
+          SLUICE_LOG_WARN("no reading thread ({}): batch {} reads and writes in turn", error.what(),
+                          batch_id);
+        }
+      }
+      Status status;
+      while (got) {
+        status = write_chunk(chunk);
+        if (!status.ok()) break;
+        if (reading.joinable()) {
+          got = queue.Pop(&chunk);
+        } else {
+          Result<bool> next = read_chunk(&chunk);
+          if (!next.ok()) {
+            status = next.status();
+            break;
+          }
+          got = *next;
+        }
+      }
+      if (reading.joinable()) {
+        if (!status.ok()) queue.Cancel();
+        reading.join();
+        if (status.ok()) status = queue.status();
+      }
+      return status;
+    };
+    Status written = [&]() -> Status {
+      RETURN_NOT_OK(read_and_write());
+      progress->get_batch_ms = reader.read_micros() / 1000;
+      std::vector<BadRecord> bad_records = source_->TakeBadRecords();
+      progress->bad_records = static_cast<int64_t>(bad_records.size());
+      for (const BadRecord& bad : bad_records) ++progress->bad_records_by_reason[bad.reason_kind];
+      int64_t commit_start = SteadyMicros();
       // The quarantine is published before the sink commits: a replay of N (the sink not
       // committed) rewrites the same file with the same bytes; once the sink committed N, the
       // file is already there.
       RETURN_NOT_OK(WriteBadRecords(batch_id, bad_records));
       SLUICE_FAULT_POINT("runtime.after_sink_write");
       ASSIGN_OR_RETURN(stats, sink_->Commit(batch_id));
+      write_micros += SteadyMicros() - commit_start;
       return Status::OK();
     }();
     if (!written.ok()) {
@@ -412,7 +607,7 @@ Status StreamingQuery::ExecuteBatch(const OffsetsEntry& entry, bool replay,
       if (!aborted.ok()) SLUICE_LOG_WARN("abort of batch {}: {}", batch_id, aborted.ToString());
       return written;
     }
-    progress->add_batch_ms = ElapsedMs(add_start);
+    progress->add_batch_ms = (transform_micros + write_micros) / 1000;
     SLUICE_FAULT_POINT("runtime.after_sink_commit");
   }
   progress->files_written = stats.files;

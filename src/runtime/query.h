@@ -40,7 +40,18 @@ struct QueryOptions {
   std::shared_ptr<FileSystem> fs;
   /// When waiting with nothing new under processingTime=0, poll the source this often.
   int64_t idle_poll_micros = 100000;
+  /// Threads a batch uses (setting threadsPerQuery): 1 = read, transform and write each chunk in
+  /// turn on the query's thread; 2 or more = a second thread reads and transforms the next chunk
+  /// while the query's thread writes the current one (one chunk ahead, never more).
+  int threads = 1;
+  /// Rows per Source::Read: a batch's range of each partition is read as consecutive
+  /// sub-ranges of about this many rows (never less than one offset), so that only a few chunks
+  /// are in memory at once. 0 = one Read per partition.
+  int64_t read_chunk_rows = 0;
 };
+
+/// The read_chunk_rows that `sluice run` uses.
+inline constexpr int64_t kDefaultReadChunkRows = 65536;
 
 class StreamingQuery {
  public:

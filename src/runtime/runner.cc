@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -43,6 +44,9 @@ Status RunPipeline(const Pipeline& pipeline, const RunOptions& options) {
     query_options.stop_tokens = {options.stop, &stop_others};
     query_options.stop_marker_path = pipeline.settings.stop_marker_path;
     query_options.min_batches_to_retain = pipeline.settings.min_batches_to_retain;
+    query_options.threads =
+        static_cast<int>(std::min<int64_t>(pipeline.settings.threads_per_query, 2));
+    query_options.read_chunk_rows = kDefaultReadChunkRows;
     query_options.progress = progress.get();
     query_options.checkpoint_dir = checkpoint_dirs[query_idx];
     threads.emplace_back([&, query_options = std::move(query_options), query_idx]() mutable {

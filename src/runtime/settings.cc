@@ -93,6 +93,17 @@ const std::vector<OptionSpec>& PipelineSettingSpecs() {
         "after each commit (Spark's minBatchesToRetain).";
     out.push_back(retain);
 
+    OptionSpec threads;
+    threads.name = std::string(kThreadsPerQuerySetting);
+    threads.type = OptionType::kInt;
+    threads.default_value = "2";
+    threads.min_value = 1;
+    threads.description =
+        "Threads each query uses: 1 = read, transform and write in turn; 2 = decode the next "
+        "chunk of input on a second thread while the current one is transformed and written "
+        "(larger values behave as 2 today).";
+    out.push_back(threads);
+
     OptionSpec name;
     name.name = std::string(kPipelineNameSetting);
     name.description = "A name for the pipeline, used in logs.";
@@ -112,6 +123,9 @@ Result<PipelineSettings> SettingsFromOptions(const OptionSet& options) {
   settings.pipeline_name = options.GetString(kPipelineNameSetting);
   if (options.Has(kMinBatchesToRetainSetting)) {
     settings.min_batches_to_retain = options.GetInt(kMinBatchesToRetainSetting);
+  }
+  if (options.Has(kThreadsPerQuerySetting)) {
+    settings.threads_per_query = options.GetInt(kThreadsPerQuerySetting);
   }
   return settings;
 }

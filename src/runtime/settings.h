@@ -38,6 +38,7 @@ inline constexpr std::string_view kCheckpointLocationSetting = "checkpointLocati
 inline constexpr std::string_view kStopMarkerPathSetting = "stopMarkerPath";
 inline constexpr std::string_view kPipelineNameSetting = "pipeline.name";
 inline constexpr std::string_view kMinBatchesToRetainSetting = "minBatchesToRetain";
+inline constexpr std::string_view kThreadsPerQuerySetting = "threadsPerQuery";
 
 /// The spec of every pipeline setting allowed in SET (validated with ValidateOptions).
 const std::vector<OptionSpec>& PipelineSettingSpecs();
@@ -52,6 +53,10 @@ struct PipelineSettings {
   std::string pipeline_name;
   /// Checkpoint log entries kept per query (Spark's spark.sql.streaming.minBatchesToRetain).
   int64_t min_batches_to_retain = 100;
+  /// Threads each query's batches use: 1 = read, transform and write in turn; 2 = a second
+  /// thread reads (decodes) the next chunk while the query's thread transforms and writes the
+  /// current one. Larger values behave as 2 today.
+  int64_t threads_per_query = 2;
 };
 
 /// Reads settings from a validated OptionSet (PipelineSettingSpecs()).
