@@ -396,14 +396,29 @@ class KafkaSink final : public Sink {
   /// Hands one record to librdkafka (copied), waiting while its queue is full.
   Status Produce(bool has_key, bool null_value, int32_t partition, rd_kafka_headers_t* headers,
                  int64_t batch_id) {
+    // rd_kafka_produceva rather than the RD_KAFKA_V_* macros: those are GNU statement
+    // expressions, an error under clang -Wpedantic -Werror (the fuzz build).
+    rd_kafka_vu_t fields[6];
+    size_t count = 0;
+    fields[count].vtype = RD_KAFKA_VTYPE_TOPIC;
+    fields[count++].u.cstr = topic_name_.c_str();
+    fields[count].vtype = RD_KAFKA_VTYPE_PARTITION;
+    fields[count++].u.i32 = partition;
+    fields[count].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
+    fields[count++].u.i = RD_KAFKA_MSG_F_COPY;
+    fields[count].vtype = RD_KAFKA_VTYPE_VALUE;
+    fields[count].u.mem.ptr = null_value ? nullptr : const_cast<char*>(value_.data());
+    fields[count++].u.mem.size = null_value ? 0 : value_.size();
+    fields[count].vtype = RD_KAFKA_VTYPE_KEY;
+    fields[count].u.mem.ptr = has_key ? key_.data() : nullptr;
+    fields[count++].u.mem.size = has_key ? key_.size() : 0;
+    fields[count].vtype = RD_KAFKA_VTYPE_HEADERS;
+    fields[count++].u.headers = headers;
     while (true) {
-      rd_kafka_resp_err_t error = rd_kafka_producev(
-          producer_.get(), RD_KAFKA_V_TOPIC(topic_name_.c_str()), RD_KAFKA_V_PARTITION(partition),
-          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-          RD_KAFKA_V_VALUE((null_value ? nullptr : const_cast<char*>(value_.data())),
-                           (null_value ? 0 : value_.size())),
-          RD_KAFKA_V_KEY((has_key ? key_.data() : nullptr), (has_key ? key_.size() : 0)),
-          RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
+      rd_kafka_error_t* produced = rd_kafka_produceva(producer_.get(), fields, count);
+      const rd_kafka_resp_err_t error =
+          produced == nullptr ? RD_KAFKA_RESP_ERR_NO_ERROR : rd_kafka_error_code(produced);
+      if (produced != nullptr) rd_kafka_error_destroy(produced);
       if (error == RD_KAFKA_RESP_ERR_NO_ERROR) return Status::OK();  // headers now owned
       if (error == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
         rd_kafka_poll(producer_.get(), 50);  // deliveries free room

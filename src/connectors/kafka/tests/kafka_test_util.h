@@ -85,16 +85,30 @@ class MockCluster {
                               value ? static_cast<ssize_t>(value->size()) : 0);
         }
       }
+      // rd_kafka_produceva: the RD_KAFKA_V_* macros are GNU statement expressions (an error
+      // under clang -Wpedantic -Werror).
+      rd_kafka_vu_t fields[7];
+      fields[0].vtype = RD_KAFKA_VTYPE_TOPIC;
+      fields[0].u.cstr = topic.c_str();
+      fields[1].vtype = RD_KAFKA_VTYPE_PARTITION;
+      fields[1].u.i32 = record.partition;
+      fields[2].vtype = RD_KAFKA_VTYPE_MSGFLAGS;
+      fields[2].u.i = RD_KAFKA_MSG_F_COPY;
+      fields[3].vtype = RD_KAFKA_VTYPE_VALUE;
+      fields[3].u.mem.ptr = record.value ? const_cast<char*>(record.value->data()) : nullptr;
+      fields[3].u.mem.size = record.value ? record.value->size() : 0;
+      fields[4].vtype = RD_KAFKA_VTYPE_KEY;
+      fields[4].u.mem.ptr = record.key ? const_cast<char*>(record.key->data()) : nullptr;
+      fields[4].u.mem.size = record.key ? record.key->size() : 0;
+      fields[5].vtype = RD_KAFKA_VTYPE_TIMESTAMP;
+      fields[5].u.i64 = record.timestamp_ms;
+      fields[6].vtype = RD_KAFKA_VTYPE_HEADERS;
+      fields[6].u.headers = headers;
       rd_kafka_resp_err_t error;
       while (true) {
-        error = rd_kafka_producev(
-            producer_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(record.partition),
-            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_VALUE((record.value ? const_cast<char*>(record.value->data()) : nullptr),
-                             (record.value ? record.value->size() : 0)),
-            RD_KAFKA_V_KEY((record.key ? record.key->data() : nullptr),
-                           (record.key ? record.key->size() : 0)),
-            RD_KAFKA_V_TIMESTAMP(record.timestamp_ms), RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
+        rd_kafka_error_t* produced = rd_kafka_produceva(producer_, fields, 7);
+        error = produced == nullptr ? RD_KAFKA_RESP_ERR_NO_ERROR : rd_kafka_error_code(produced);
+        if (produced != nullptr) rd_kafka_error_destroy(produced);
         if (error != RD_KAFKA_RESP_ERR__QUEUE_FULL) break;
         rd_kafka_poll(producer_, 10);
       }
