@@ -85,16 +85,7 @@ diff=$(duck "SELECT (SELECT count(*) FROM (FROM $glob EXCEPT ALL FROM $ref_glob)
 
 # Every data file is in the table log, and the log names no missing file.
 find out -name '*.json' -not -path '*/_sluice_*' | sed 's|^out/||' | sort > files-on-disk.txt
-node -e '
-  const fs = require("fs");
-  const files = [];
-  for (const entry of fs.readdirSync("out/_sluice_log")) {
-    if (!/^[0-9]{20}$/.test(entry)) throw new Error("unexpected file in _sluice_log: " + entry);
-    const log = JSON.parse(fs.readFileSync("out/_sluice_log/" + entry, "utf8"));
-    for (const f of log.files) files.push(f.path);
-  }
-  console.log(files.sort().join("\n"));
-' > files-in-log.txt
+node "$ROOT/test/e2e/table_log_files.mjs" out > files-in-log.txt
 diff -u files-in-log.txt files-on-disk.txt > /dev/null || fail "files on disk and in _sluice_log differ: $(diff files-in-log.txt files-on-disk.txt | head -5)"
 
 # sluice verify agrees: table log and files, and contiguous offsets in the checkpoint.

@@ -75,13 +75,7 @@ commits=$(ls got-ckpt/lake/commits | sort -n | tr '\n' ' ')
 
 # Every data file is in the table log, and the log names no missing file.
 find got -name '*.json' -not -path '*/_sluice_*' | sed 's|^got/||' | sort > files-in-bucket.txt
-node -e '
-  const fs = require("fs"); const files = [];
-  for (const entry of fs.readdirSync("got/_sluice_log")) {
-    if (!/^[0-9]{20}$/.test(entry)) throw new Error("unexpected object in _sluice_log: " + entry);
-    for (const f of JSON.parse(fs.readFileSync("got/_sluice_log/" + entry, "utf8")).files) files.push(f.path);
-  }
-  console.log(files.sort().join("\n"));' > files-in-log.txt
+node "$ROOT/test/e2e/table_log_files.mjs" got > files-in-log.txt
 diff -q files-in-log.txt files-in-bucket.txt > /dev/null || fail "objects and _sluice_log differ: $(diff files-in-log.txt files-in-bucket.txt | head -5)"
 
 # The S3 request counters are in the progress records (process totals).

@@ -96,13 +96,7 @@ diff=$(duck "SELECT (SELECT count(*) FROM (FROM $glob EXCEPT ALL FROM $ref_glob)
 [ "$diff" = "0|0" ] || fail "output differs from the uninterrupted run (only S3|only reference): $diff"
 
 find got -name '*.json' -not -path '*/_sluice_*' | sed 's|^got/||' | sort > files-in-bucket.txt
-node -e '
-  const fs = require("fs"); const files = [];
-  for (const entry of fs.readdirSync("got/_sluice_log")) {
-    if (!/^[0-9]{20}$/.test(entry)) throw new Error("unexpected object in _sluice_log: " + entry);
-    for (const f of JSON.parse(fs.readFileSync("got/_sluice_log/" + entry, "utf8")).files) files.push(f.path);
-  }
-  console.log(files.sort().join("\n"));' > files-in-log.txt
+node "$ROOT/test/e2e/table_log_files.mjs" got > files-in-log.txt
 diff -q files-in-log.txt files-in-bucket.txt > /dev/null || fail "objects and _sluice_log differ: $(diff files-in-log.txt files-in-bucket.txt | head -5)"
 
 echo "s3 restart test: $ROWS rows exactly once on s3rver after SIGTERM, 3 SIGKILLs, 8 fault points and a stop marker; $(wc -l < files-in-bucket.txt) objects; $aborted open uploads found by their markers at recovery, $retries retried requests"
