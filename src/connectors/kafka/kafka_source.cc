@@ -505,7 +505,10 @@ class KafkaSource final : public Source {
     return true;
   }
 
-  std::vector<BadRecord> TakeBadRecords() override { return std::exchange(bad_records_, {}); }
+  std::vector<BadRecord> TakeBadRecords() override {
+    ReportLost();
+    return std::exchange(bad_records_, {});
+  }
 
   void Advise(const OffsetMap& committed) override {
     // One commit in flight at a time, so the group's offsets never move backwards; the newest
@@ -915,20 +918,42 @@ class KafkaSource final : public Source {
   /// Records [from, to) of a partition are gone: an error, or (failOnDataLoss = false) one bad
   /// record of kind "data_loss" naming the range, so the progress record and the quarantine
   /// show it.
+  /// Records lost in [from, to) of `reader`'s partition. With failOnDataLoss, the error; else the
+  /// range joins the batch's lost ranges: a range that continues the previous one of the same
+  /// partition for the same reason extends it, so a loss met chunk by chunk is reported (warning
+  /// and bad record) once per batch, in TakeBadRecords.
   Status LostRange(const PartitionReader& reader, int64_t from, int64_t to,
                    const std::string& why) {
-    RETURN_NOT_OK(DataLoss(fmt::format("{} records of {} at offsets [{}, {}) {}", to - from,
-                                       reader.id, from, to, why)));
-    BadRecord bad;
-    bad.coordinates = R"("topic":)";
-    AppendJsonString(bad.coordinates, reader.partition.topic);
-    bad.coordinates += fmt::format(R"(,"partition":{},"offset":{},"endOffset":{})",
-                                   reader.partition.partition, from, to);
-    bad.reason_kind = "data_loss";
-    bad.reason = fmt::format("{} records at offsets [{}, {}) {}", to - from, from, to, why);
-    bad.dropped = true;
-    bad_records_.push_back(std::move(bad));
+    if (config_.fail_on_data_loss) {
+      return DataLoss(fmt::format("{} records of {} at offsets [{}, {}) {}", to - from, reader.id,
+                                  from, to, why));
+    }
+    if (!lost_.empty() && lost_.back().id == reader.id && lost_.back().to == from &&
+        lost_.back().why == why) {
+      lost_.back().to = to;
+      return Status::OK();
+    }
+    lost_.push_back(Lost{reader.id, reader.partition, from, to, why});
     return Status::OK();
+  }
+
+  /// Warns about and quarantines the batch's lost ranges.
+  void ReportLost() {
+    for (const Lost& lost : lost_) {
+      (void)DataLoss(fmt::format("{} records of {} at offsets [{}, {}) {}", lost.to - lost.from,
+                                 lost.id, lost.from, lost.to, lost.why));
+      BadRecord bad;
+      bad.coordinates = R"("topic":)";
+      AppendJsonString(bad.coordinates, lost.partition.topic);
+      bad.coordinates += fmt::format(R"(,"partition":{},"offset":{},"endOffset":{})",
+                                     lost.partition.partition, lost.from, lost.to);
+      bad.reason_kind = "data_loss";
+      bad.reason = fmt::format("{} records at offsets [{}, {}) {}", lost.to - lost.from, lost.from,
+                               lost.to, lost.why);
+      bad.dropped = true;
+      bad_records_.push_back(std::move(bad));
+    }
+    lost_.clear();
   }
 
   Status ReportLogEndMovedBack(const std::string& id, int64_t start, int64_t latest) {
@@ -1403,6 +1428,15 @@ class KafkaSource final : public Source {
   std::set<std::string> warned_missing_;
   std::set<std::string> warned_moved_back_;
   std::vector<BadRecord> bad_records_;
+  /// Lost ranges of the batch being read, reported by TakeBadRecords (see LostRange).
+  struct Lost {
+    std::string id;
+    TopicPartition partition;
+    int64_t from;
+    int64_t to;
+    std::string why;
+  };
+  std::vector<Lost> lost_;
   std::string last_fetch_error_;  // of the current Read
   // Decoding scratch, reused across reads.
   std::vector<std::unique_ptr<ColumnBuilder>> builders_;
