@@ -40,6 +40,12 @@ Status VerifyTable(const std::string& root, const std::shared_ptr<FileSystem>& f
   TableLog table_log(fs_ref, root);
   ASSIGN_OR_RETURN(TableLog::Contents contents, table_log.ReadAll());
   for (auto& problem : contents.problems) report->problems.push_back(std::move(problem));
+  for (int64_t id : contents.interrupted) {
+    report->problems.push_back(fmt::format(
+        "batch {} was interrupted while publishing ({}): the table may hold some of its files "
+        "without a log entry until the query runs again and replays the batch",
+        id, table_log.PublishingPath(id)));
+  }
   std::set<std::string> listed;
   int64_t batches = 0, files = 0, rows = 0, bytes = 0, rows_skipped = 0;
   std::vector<int64_t> batch_ids;

@@ -1,6 +1,6 @@
 // Prints, sorted, every file path the table log at DIR/_sluice_log lists: entries (<20 digits>)
-// and the snapshot (<20 digits>.snapshot, JSON lines after a header), each batch once. Fails on
-// any other name.
+// and the snapshot (<20 digits>.snapshot, JSON lines after a header), each batch once; publish
+// intents (<20 digits>.publishing) are skipped. Fails on any other name.
 //   node table_log_files.mjs DIR
 import fs from "fs";
 const dir = process.argv[2] + "/_sluice_log";
@@ -14,6 +14,8 @@ for (const name of fs.readdirSync(dir)) {
     const [header, ...entries] = text.trim().split("\n").map((line) => JSON.parse(line));
     if (entries.length !== header.entries) throw new Error(`${name}: header says ${header.entries}`);
     for (const entry of entries) batches.set(entry.batchId, entry);
+  } else if (/^[0-9]{20}\.publishing$/.test(name)) {
+    // a publish intent: the files of a batch being published, not a committed batch
   } else {
     throw new Error("unexpected object in _sluice_log: " + name);
   }

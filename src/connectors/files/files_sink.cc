@@ -3,7 +3,9 @@
 //   Commit(N) -> every staged file renamed to `<path>/<dir>/<name>` (deterministic names), then
 //                the table log entry `<path>/_sluice_log/<N, 20 digits>` written atomically.
 // A replay of N after a crash anywhere before the log entry rewrites the same names with the same
-// bytes; once the entry exists, Commit(N) is a no-op.
+// bytes; once the entry exists, Commit(N) is a no-op. Commit(N) records the names it is about to
+// publish in `_sluice_log/<N>.publishing` first, so that a replay rolling files at other points
+// (or reading fewer rows) removes what the interrupted publish left and it would not replace.
 #include "connectors/files/files_sink.h"
 #include "connectors/files/files.h"
 #include "connectors/files/table_log.h"
@@ -359,6 +361,7 @@ class FilesSink final : public Sink {
     // Removing the staging area also aborts the multipart uploads its markers name; uploads a
     // crash left without a marker are found by listing (where the store can list them).
     RETURN_NOT_OK(fs_->Remove(JoinPath(config_.path, kStagingDir)));
+    RETURN_NOT_OK(log_.RemoveStalePublishing());
     return fs_->AbortOpenUploads(config_.path);
   }
 
@@ -450,6 +453,7 @@ class FilesSink final : public Sink {
     ASSIGN_OR_RETURN(bool committed, log_.IsCommitted(batch_id));
     if (committed) {
       RETURN_NOT_OK(Abort(batch_id));
+      RETURN_NOT_OK(log_.RemovePublishing(batch_id));
       return StatsFromLog(batch_id);
     }
     BatchState empty;
@@ -465,6 +469,7 @@ class FilesSink final : public Sink {
     nlohmann::ordered_json entries = nlohmann::ordered_json::array();
     bool first = true;
     for (StagedFile* file : files) RETURN_NOT_OK(CloseFile(*file));
+    ASSIGN_OR_RETURN(const bool intent, PublishIntent(batch_id, files));
     for (StagedFile* file : files) {
       const int64_t bytes = file->writer->bytes_written();
       Status published = file->writer->Publish();
@@ -476,6 +481,7 @@ class FilesSink final : public Sink {
         first = false;
         SLUICE_FAULT_POINT("files.mid_publish");
       }
+      if (file != files.back()) SLUICE_FAULT_POINT("files.between_publishes");
       nlohmann::ordered_json entry;
       entry["path"] = file->relative_path;
       entry["rows"] = file->rows;
@@ -518,6 +524,10 @@ class FilesSink final : public Sink {
     if (!logged.ok()) {
       return Status::Commit("files sink: writing the table log entry {} failed: {}",
                             log_.EntryPath(batch_id), logged.message());
+    }
+    if (intent) {
+      Status removed = log_.RemovePublishing(batch_id);  // clutter if it stays, nothing worse
+      if (!removed.ok()) SLUICE_LOG_WARN("files sink: {}", removed.ToString());
     }
     if (it != batches_.end()) batches_.erase(it);
     RETURN_NOT_OK(RemoveStaging(batch_id));
@@ -644,6 +654,38 @@ class FilesSink final : public Sink {
   }
   std::string StagingDir(int64_t batch_id) const {
     return JoinPath(JoinPath(config_.path, kStagingDir), std::to_string(batch_id));
+  }
+
+  /// Before `files` (sorted) of `batch_id` are published: removes the files an interrupted
+  /// earlier publish of the batch left that this one will not replace (a replay can roll files at
+  /// other points, or see fewer rows after a data loss), then records `files` as the publish
+  /// intent. Returns whether an intent is left to remove once the batch is committed.
+  Result<bool> PublishIntent(int64_t batch_id, const std::vector<StagedFile*>& files) {
+    ASSIGN_OR_RETURN(std::vector<std::string> previous, log_.ReadPublishing(batch_id));
+    std::vector<std::string> paths;
+    paths.reserve(files.size());
+    for (const StagedFile* file : files) paths.push_back(file->relative_path);
+    const std::string own_prefix = fmt::format("part-{:06d}-", batch_id);
+    for (const std::string& path : previous) {
+      if (std::binary_search(paths.begin(), paths.end(), path)) continue;
+      // Only ever a data file of this batch inside the output (the intent is ours, but a damaged
+      // one must not remove anything else).
+      const std::string_view name = std::string_view(path).substr(path.find_last_of('/') + 1);
+      if (!StartsWith(name, own_prefix) || path.find("..") != std::string::npos ||
+          StartsWith(path, "/") || StartsWith(path, "_sluice")) {
+        return Status::Commit(
+            "files sink: the publish intent {} names '{}', not a file of batch {}",
+            log_.PublishingPath(batch_id), path, batch_id);
+      }
+      SLUICE_LOG_INFO(
+          "files sink: batch {} is replayed with other files than its interrupted "
+          "publish; removing '{}' if that got published",
+          batch_id, path);
+      RETURN_NOT_OK(fs_->Remove(JoinPath(config_.path, path)));
+    }
+    if (paths.empty()) return !previous.empty();
+    RETURN_NOT_OK(log_.WritePublishing(batch_id, paths));
+    return true;
   }
 
   /// Drops the staging folder of a batch, and the whole staging area once nothing is pending.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -12,6 +13,7 @@ namespace sluice {
 namespace {
 
 constexpr std::string_view kSnapshotSuffix = ".snapshot";
+constexpr std::string_view kPublishingSuffix = ".publishing";
 
 bool AllDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -20,6 +22,13 @@ bool AllDigits(std::string_view s) {
 std::string_view BaseName(std::string_view path) {
   size_t slash = path.find_last_of('/');
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+/// The batch id of `<20 digits><suffix>`, if `name` is one.
+std::optional<int64_t> NumberedName(std::string_view name, std::string_view suffix) {
+  if (name.size() != 20 + suffix.size() || !EndsWith(name, suffix)) return std::nullopt;
+  if (!AllDigits(name.substr(0, 20))) return std::nullopt;
+  return ParseInt64(name.substr(0, 20));
 }
 
 }  // namespace
@@ -37,6 +46,51 @@ std::string TableLog::SnapshotPath(int64_t batch_id) const {
   return JoinPath(dir(), fmt::format("{:020d}{}", batch_id, kSnapshotSuffix));
 }
 
+std::string TableLog::PublishingPath(int64_t batch_id) const {
+  return JoinPath(dir(), fmt::format("{:020d}{}", batch_id, kPublishingSuffix));
+}
+
+Result<std::vector<std::string>> TableLog::ReadPublishing(int64_t batch_id) {
+  auto text = fs_->Get(PublishingPath(batch_id));
+  if (!text.ok()) {
+    if (text.status().IsNotFound()) return std::vector<std::string>();
+    return text.status();
+  }
+  std::vector<std::string> paths;
+  for (auto line : Split(*text, '\n')) {
+    if (!line.empty()) paths.emplace_back(line);
+  }
+  return paths;
+}
+
+Status TableLog::WritePublishing(int64_t batch_id, const std::vector<std::string>& paths) {
+  std::string text;
+  for (const auto& path : paths) {
+    text += path;
+    text.push_back('\n');
+  }
+  return fs_->Put(PublishingPath(batch_id), text);
+}
+
+Status TableLog::RemovePublishing(int64_t batch_id) {
+  return fs_->Remove(PublishingPath(batch_id));
+}
+
+Status TableLog::RemoveStalePublishing() {
+  ASSIGN_OR_RETURN(Listing listing, List());
+  if (listing.publishing.empty()) return Status::OK();
+  int64_t last = -1;
+  if (!listing.entries.empty()) last = std::max(last, listing.entries.back());
+  if (!listing.snapshots.empty()) last = std::max(last, listing.snapshots.back());
+  for (int64_t id : listing.publishing) {
+    if (id > last) continue;
+    // Below the last commit: committed unless the log has a gap (verify reports that).
+    ASSIGN_OR_RETURN(bool committed, IsCommitted(id));
+    if (committed) RETURN_NOT_OK(RemovePublishing(id));
+  }
+  return Status::OK();
+}
+
 Result<TableLog::Listing> TableLog::List() {
   Listing listing;
   auto files = fs_->List(dir());
@@ -48,15 +102,19 @@ Result<TableLog::Listing> TableLog::List() {
     std::string_view name = BaseName(info.path);
     if (!info.is_directory && name.size() == 20 && AllDigits(name)) {
       listing.entries.push_back(*ParseInt64(name));
-    } else if (!info.is_directory && name.size() == 20 + kSnapshotSuffix.size() &&
-               EndsWith(name, kSnapshotSuffix) && AllDigits(name.substr(0, 20))) {
-      listing.snapshots.push_back(*ParseInt64(name.substr(0, 20)));
+    } else if (auto snapshot = NumberedName(name, kSnapshotSuffix);
+               snapshot && !info.is_directory) {
+      listing.snapshots.push_back(*snapshot);
+    } else if (auto publishing = NumberedName(name, kPublishingSuffix);
+               publishing && !info.is_directory) {
+      listing.publishing.push_back(*publishing);
     } else if (!(StartsWith(name, ".") && name.find(".tmp-") != std::string_view::npos)) {
       listing.other.emplace_back(name);
     }
   }
   std::sort(listing.entries.begin(), listing.entries.end());
   std::sort(listing.snapshots.begin(), listing.snapshots.end());
+  std::sort(listing.publishing.begin(), listing.publishing.end());
   return listing;
 }
 
@@ -176,6 +234,10 @@ Result<TableLog::Contents> TableLog::ReadAll() {
                       kTableLogDir, id, contents.snapshot_batch));
     }
     by_batch[id] = std::move(json);
+  }
+  for (int64_t id : listing.publishing) {
+    const bool in_snapshot = contents.snapshot_batch >= id;
+    if (!in_snapshot && by_batch.find(id) == by_batch.end()) contents.interrupted.push_back(id);
   }
   for (auto& [id, entry] : by_batch) contents.entries.push_back(std::move(entry));
   return contents;

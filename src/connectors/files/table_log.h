@@ -5,6 +5,12 @@
 // order) and the folded entries are removed, so the log's size in objects stays bounded while
 // auditors (and `sluice verify`) still see every batch. A batch is committed when its entry
 // exists or a snapshot covers it.
+//
+// Before publishing a batch's files, the sink writes `<N, 20 digits>.publishing`: the files it is
+// about to publish (one path per line, relative to the output). A replay of N whose files differ
+// (another roll point, fewer partitions after a data loss...) first removes the files of that
+// intent it will not rewrite, so a crash mid-publish never leaves a stale file of N in the table.
+// The intent is removed once the entry is written.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +35,7 @@ class TableLog {
   std::string dir() const;
   std::string EntryPath(int64_t batch_id) const;
   std::string SnapshotPath(int64_t batch_id) const;
+  std::string PublishingPath(int64_t batch_id) const;
 
   /// The entry of `batch_id` exists, or a snapshot at or after it covers it.
   Result<bool> IsCommitted(int64_t batch_id);
@@ -36,6 +43,15 @@ class TableLog {
   Result<int64_t> LastCommitted();
   /// Writes the entry of `batch_id` atomically (replaces a torn temporary, never a committed one).
   Status Append(int64_t batch_id, const nlohmann::ordered_json& entry);
+  /// The files an interrupted publish of `batch_id` named (relative paths), empty if none.
+  Result<std::vector<std::string>> ReadPublishing(int64_t batch_id);
+  /// Writes the publish intent of `batch_id` atomically, replacing an older one.
+  Status WritePublishing(int64_t batch_id, const std::vector<std::string>& paths);
+  /// Removes the publish intent of `batch_id` (no-op if none).
+  Status RemovePublishing(int64_t batch_id);
+  /// Removes the publish intents of committed batches (a crash between the entry and the
+  /// removal of the intent leaves one behind; harmless, but clutter).
+  Status RemoveStalePublishing();
   /// The entry of `batch_id` (from its file or from a snapshot); NotFound if not committed.
   Result<nlohmann::json> Read(int64_t batch_id);
   /// When at least `interval` entries are outside a snapshot, writes a snapshot at the newest
@@ -51,14 +67,18 @@ class TableLog {
     int64_t snapshot_batch = -1;  // the snapshot read, or -1
     int64_t loose_entries = 0;    // entry files read
     std::vector<std::string> problems;
+    /// Batches with a publish intent and no entry: interrupted mid-publish, so the table may hold
+    /// some of their files until the query replays them.
+    std::vector<int64_t> interrupted;
   };
   Result<Contents> ReadAll();
 
  private:
   struct Listing {
-    std::vector<int64_t> entries;    // batch ids with an entry file, sorted
-    std::vector<int64_t> snapshots;  // batch ids with a snapshot, sorted
-    std::vector<std::string> other;  // names of anything else (temporaries excluded)
+    std::vector<int64_t> entries;     // batch ids with an entry file, sorted
+    std::vector<int64_t> snapshots;   // batch ids with a snapshot, sorted
+    std::vector<int64_t> publishing;  // batch ids with a publish intent, sorted
+    std::vector<std::string> other;   // names of anything else (temporaries excluded)
   };
   Result<Listing> List();
   Result<std::vector<nlohmann::json>> ReadSnapshot(int64_t batch_id);
