@@ -544,6 +544,14 @@ int64_t ColumnWriter::buffered_bytes() const {
   return chunk_.size() + static_cast<int64_t>(dictionary_plain_.size()) + PageEstimate();
 }
 
+int64_t ColumnWriter::memory_bytes() const {
+  size_t bytes = page_plain_.size() + page_indices_.size() * sizeof(uint32_t) +
+                 (page_def_.size() + page_rep_.size()) * sizeof(int16_t) + page_bools_.size() +
+                 dictionary_plain_.size() + strings_.size() * sizeof(StringEntry);
+  if (dictionary_count_ > 0) bytes += table_.size() * sizeof(Slot);
+  return chunk_.size() + static_cast<int64_t>(bytes);
+}
+
 Status ColumnWriter::AppendPage(const PageHeader& header, std::string_view first,
                                 std::string_view second) {
   std::string& bytes = Scratch().header;

@@ -54,8 +54,13 @@ class ColumnWriter {
 
   /// Appends the levels and values of a run of rows.
   Status Write(const LeafLevels& levels);
-  /// Bytes held for the open row group (compressed pages, the open page, the dictionary).
+  /// Bytes held for the open row group (compressed pages, the open page, the dictionary), with
+  /// the open page counted at its encoded size: what the row group adds to the file.
   int64_t buffered_bytes() const;
+  /// Memory held for the open row group: the same, with the open page's buffers at their size in
+  /// memory (a dictionary index takes 4 bytes until the page is bit-packed), and the dictionary's
+  /// table. What memory budgets count; 0 once the row group is written.
+  int64_t memory_bytes() const;
   /// Closes the chunk: its pages (dictionary page first) go to `sink`, `meta` receives its
   /// metadata with offsets starting at `file_offset`. The writer then frees the chunk's memory
   /// and is ready for the next row group.

@@ -70,8 +70,14 @@ int64_t ParquetFileWriter::BufferedBytesLocked() const {
   return total;
 }
 
+int64_t ParquetFileWriter::MemoryBytesLocked() const {
+  int64_t total = 0;
+  for (const auto& column : columns_) total += column->memory_bytes();
+  return total;
+}
+
 void ParquetFileWriter::PublishLocked() {
-  const int64_t now = BufferedBytesLocked();
+  const int64_t now = MemoryBytesLocked();
   const int64_t delta = now - published_.exchange(now);
   if (budget_ != nullptr && delta != 0) budget_->Add(delta);
 }
@@ -99,6 +105,11 @@ int64_t ParquetFileWriter::rows_written() const {
 int ParquetFileWriter::num_row_groups() const {
   std::lock_guard lock(mutex_);
   return static_cast<int>(metadata_.row_groups.size());
+}
+
+int64_t ParquetFileWriter::memory_bytes() const {
+  std::lock_guard lock(mutex_);
+  return MemoryBytesLocked();
 }
 
 int64_t ParquetFileWriter::forced_flushes() const {
@@ -141,12 +152,19 @@ Status ParquetFileWriter::Write(const Batch& batch) {
 }
 
 Status ParquetFileWriter::WriteSlice(const Batch& batch) {
+  // Shredding scratch per thread, not per writer: 200 open partition files would otherwise each
+  // keep a slice's levels and positions (up to ~200 KB per leaf column).
+  thread_local ShreddedLeaves leaves;
   size_t leaf = 0;
   for (int field = 0; field < batch.num_columns(); ++field) {
-    levels_.Clear();
-    RETURN_NOT_OK(
-        ShredColumn(*schema_->fields()[static_cast<size_t>(field)], batch.column(field), &levels_));
-    for (size_t i = 0; i < levels_.size(); ++i) RETURN_NOT_OK(columns_[leaf++]->Write(levels_[i]));
+    leaves.Clear();
+    Status status =
+        ShredColumn(*schema_->fields()[static_cast<size_t>(field)], batch.column(field), &leaves);
+    for (size_t i = 0; status.ok() && i < leaves.size(); ++i) {
+      status = columns_[leaf++]->Write(leaves[i]);
+    }
+    leaves.Clear();  // drops the references to the batch's columns
+    RETURN_NOT_OK(status);
   }
   group_rows_ += batch.num_rows();
   total_rows_ += batch.num_rows();

@@ -87,6 +87,8 @@ class ParquetFileWriter {
   int64_t estimated_size() const;
   int64_t rows_written() const;
   int num_row_groups() const;
+  /// Memory held for the open row group (what budgets count; see ColumnWriter::memory_bytes).
+  int64_t memory_bytes() const;
   /// Row groups closed by a memory budget rather than by `row_group_size` or Close().
   int64_t forced_flushes() const;
 
@@ -97,7 +99,8 @@ class ParquetFileWriter {
   Status WriteSlice(const Batch& batch);
   Status FlushRowGroupLocked();
   int64_t BufferedBytesLocked() const;
-  /// Tells the budget how many bytes the writer buffers now.
+  int64_t MemoryBytesLocked() const;
+  /// Tells the budget how much memory the writer holds now.
   void PublishLocked();
   /// A budget's flush: false if it freed nothing (closed, failed or empty writer).
   bool FlushForBudget();
@@ -109,11 +112,10 @@ class ParquetFileWriter {
   OutputStream* out_;
   MemoryBudget* budget_;
   mutable std::mutex mutex_;           // the writer's state, against budget flushes
-  std::atomic<int64_t> published_{0};  // buffered bytes as last told to the budget
+  std::atomic<int64_t> published_{0};  // memory bytes as last told to the budget
   std::atomic<bool> failed_{false};    // error_ is set
   Status error_;                       // a failed budget flush, returned by the next call
   std::vector<std::unique_ptr<ColumnWriter>> columns_;
-  ShreddedLeaves levels_;  // scratch, reused slice after slice
   FileMetaData metadata_;
   int64_t offset_ = 0;
   int64_t group_rows_ = 0;
@@ -123,8 +125,9 @@ class ParquetFileWriter {
   bool closed_ = false;
 };
 
-/// Bytes buffered by open Parquet writers, bounded: while the writers registered with a budget
-/// together buffer more than its limit, the one buffering the most closes its row group (so
+/// Memory of open Parquet writers, bounded: while the writers registered with a budget together
+/// hold more than its limit for their open row groups (ParquetFileWriter::memory_bytes: pages,
+/// dictionaries, open page buffers), the one holding the most closes its row group (so
 /// memory is bounded by the budget, never by file sizes or partition counts). Budgets nest: a
 /// files sink has its own (`writerMemoryLimit`) whose parent is the process-wide one that every
 /// files sink of every query draws from; a writer counts against its budget and all ancestors.
@@ -160,7 +163,7 @@ class MemoryBudget {
   /// Errors of those flushes go to the writers flushed (their next call returns them).
   Status Enforce();
 
-  /// Bytes buffered by the registered writers now, and the most ever (including the moments
+  /// Memory held by the registered writers now, and the most ever (including the moments
   /// between a write and the flushes it triggers).
   int64_t buffered_bytes() const { return total_.load(); }
   int64_t peak_bytes() const { return peak_.load(); }

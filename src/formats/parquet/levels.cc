@@ -113,6 +113,11 @@ Status ShredNode(const SchemaNode& node, const ColumnRef& column, Slots slots,
 
 }  // namespace
 
+void ShreddedLeaves::Clear() {
+  for (size_t i = 0; i < size_; ++i) leaves_[i].leaf = nullptr;
+  size_ = 0;
+}
+
 LeafLevels& ShreddedLeaves::Add() {
   if (size_ == leaves_.size()) leaves_.emplace_back();
   LeafLevels& leaf = leaves_[size_++];

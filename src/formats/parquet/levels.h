@@ -99,7 +99,8 @@ struct LeafLevels {
 /// buffers keep their memory: shredding a slice of a flat column allocates nothing.
 class ShreddedLeaves {
  public:
-  void Clear() { size_ = 0; }
+  /// Forgets the entries (and their references to columns), keeping their buffers.
+  void Clear();
   /// The next entry, reset (its buffers empty, their capacity kept).
   LeafLevels& Add();
   size_t size() const { return size_; }

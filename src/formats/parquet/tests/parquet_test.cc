@@ -444,7 +444,7 @@ TEST(ParquetMemoryBudget, TwoHundredPartitionWritersStayUnderTheProcessBudget) {
   process.set_flush_observer([&](const ParquetFileWriter& flushed) {
     ++observed;
     for (const auto& other : partitions.writers) {
-      ASSERT_GE(flushed.buffered_bytes(), other->buffered_bytes());
+      ASSERT_GE(flushed.memory_bytes(), other->memory_bytes());
     }
   });
   testing::Random random(5);
