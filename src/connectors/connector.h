@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -100,6 +101,10 @@ struct SinkBatchStats {
   int64_t rows = 0;
   int64_t files = 0;
   int64_t bytes = 0;
+  /// Commit kept the batch's rows in files that stay open for the next batches (the files sink's
+  /// maxFileAge): the batch is not durable yet, and the runtime must not log its commit until a
+  /// later Commit or PublishHeld returns with `held` false (which publishes every held batch).
+  bool held = false;
 };
 
 /// Where a batch's rows came from, told to the sink before its first Write (for audit logs such
@@ -128,7 +133,13 @@ class Sink {
   virtual Status Write(int64_t batch_id, const Batch& batch) = 0;
   /// Publishes everything written for `batch_id`. A second call for a committed batch is a no-op.
   virtual Result<SinkBatchStats> Commit(int64_t batch_id) = 0;
-  /// Drops what was staged for `batch_id`.
+  /// Publishes the batches that Commit held (files kept open across batches): their stats, with
+  /// `held` false. A no-op for sinks that never hold (and when nothing is held).
+  virtual Result<SinkBatchStats> PublishHeld() { return SinkBatchStats{}; }
+  /// When held batches must be published by (wall-clock micros), even if no batch comes; nullopt
+  /// when nothing is held. The runtime wakes up for it and calls PublishHeld.
+  virtual std::optional<int64_t> FlushDeadlineMicros() const { return std::nullopt; }
+  /// Drops what was staged for `batch_id` (for a sink holding batches: everything it holds).
   virtual Status Abort(int64_t batch_id) = 0;
   /// The highest committed batch id, or -1. Sinks that cannot tell (console) return -1.
   virtual Result<int64_t> LastCommitted() = 0;

@@ -92,16 +92,18 @@ std::string QueryProgress::ToJson() const {
     json["s3"] = std::move(counters);
   }
   if (replayed) json["replayed"] = true;
+  if (held_by_sink) json["heldBySink"] = true;
   return json.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 std::string QueryProgress::Summary() const {
   return fmt::format(
       "query '{}' batch {}{}: {} rows in, {} rows out in {} ms ({:.0f} rows/s), {} files, {} "
-      "bytes{}",
+      "bytes{}{}",
       name, batch_id, replayed ? " (replayed)" : "", num_input_rows, num_output_rows,
       trigger_execution_ms, processed_rows_per_second, files_written, bytes_written,
-      bad_records > 0 ? fmt::format(", {} bad records", bad_records) : std::string());
+      bad_records > 0 ? fmt::format(", {} bad records", bad_records) : std::string(),
+      held_by_sink ? " (held in open files)" : "");
 }
 
 Result<std::unique_ptr<ProgressReporter>> ProgressReporter::Open(const std::string& path) {

@@ -59,6 +59,9 @@ struct QueryProgress {
   std::map<std::string, int64_t> s3;
   /// True when the batch was replayed from the offsets log after a restart.
   bool replayed = false;
+  /// True when the sink keeps the batch's rows in files still open (maxFileAge): not yet
+  /// published, and not yet committed in the checkpoint ("heldBySink": true in the JSON).
+  bool held_by_sink = false;
 
   /// One JSON object, one line.
   std::string ToJson() const;

@@ -284,7 +284,31 @@ Status StreamingQuery::Loop() {
   int64_t next_batch = 0;
   bool ran_batch = false;
   if (latest_logged->has_value()) {
-    int64_t last = **latest_logged;
+    const int64_t last = **latest_logged;
+    // Every batch logged after the last commit is replayed, in order, with its logged ranges:
+    // the newest one (the batch in flight at the crash) and, when the sink held batches in open
+    // files (maxFileAge), the ones before it.
+    const int64_t first_uncommitted =
+        latest_commit->has_value() ? std::min(**latest_commit + 1, last + 1) : 0;
+    for (int64_t id = std::max<int64_t>(first_uncommitted, 0); id <= last; ++id) {
+      auto entry = log_->ReadOffsets(id);
+      if (!entry.ok()) {
+        if (entry.status().IsNotFound() && id < last) continue;  // purged long ago: committed
+        return with_context(entry.status());
+      }
+      if (entry->sources.find(source_name) == entry->sources.end()) {
+        return with_context(Status::Commit(
+            "'{}' has no offsets for source '{}': does this checkpoint belong to another query?",
+            log_->OffsetsPath(id), source_name));
+      }
+      SLUICE_LOG_INFO("query '{}': batch {} was logged but not committed; replaying it", plan_.name,
+                      id);
+      RETURN_NOT_OK(RunBatch(*entry, /*replay=*/true, kNoStart, {}, 0));
+      ran_batch = true;
+    }
+    // What the replay held is published now: the interrupted run published (or was about to
+    // publish) exactly these batches together, so the files come out the same.
+    if (!held_.empty()) RETURN_NOT_OK(with_context(FlushHeld("recovery")));
     auto entry = log_->ReadOffsets(last);
     if (!entry.ok()) return with_context(entry.status());
     auto ranges = entry->sources.find(source_name);
@@ -292,12 +316,6 @@ Status StreamingQuery::Loop() {
       return with_context(Status::Commit(
           "'{}' has no offsets for source '{}': does this checkpoint belong to another query?",
           log_->OffsetsPath(last), source_name));
-    }
-    if (!latest_commit->has_value() || **latest_commit < last) {
-      SLUICE_LOG_INFO("query '{}': batch {} was logged but not committed; replaying it", plan_.name,
-                      last);
-      RETURN_NOT_OK(RunBatch(*entry, /*replay=*/true, kNoStart, {}, 0));
-      ran_batch = true;
     }
     position = EndsOf(ranges->second);
     next_batch = last + 1;
@@ -347,10 +365,18 @@ Status StreamingQuery::Loop() {
       } else if (idle) {
         next_start = last_start + options_.idle_poll_micros;
       }
-      if (clock_->NowMicros() < next_start &&
-          !clock_->WaitUntil(next_start, [this] { return StopRequested(/*force=*/false); })) {
+      // Batches held in open files are published by their deadline even when no batch comes.
+      std::optional<int64_t> deadline;
+      if (!held_.empty()) deadline = sink_->FlushDeadlineMicros();
+      const int64_t wake = deadline ? std::min(next_start, *deadline) : next_start;
+      if (clock_->NowMicros() < wake &&
+          !clock_->WaitUntil(wake, [this] { return StopRequested(/*force=*/false); })) {
         continue;  // interrupted: the top of the loop ends the query
       }
+      if (deadline && clock_->NowMicros() >= *deadline) {
+        RETURN_NOT_OK(with_context(FlushHeld("maxFileAge reached")));
+      }
+      if (clock_->NowMicros() < next_start) continue;  // woke up for the publish only
     }
     int64_t batch_start = clock_->NowMicros();
     int64_t previous_start = last_start;
@@ -400,9 +426,37 @@ Status StreamingQuery::Loop() {
     if (!done.ok()) return with_context(done.status());
     if (*done) break;
   }
+  // Stopping (end of input, trigger once, stop request): what the sink holds is published first.
+  if (!held_.empty()) RETURN_NOT_OK(with_context(FlushHeld("the query stops")));
   SLUICE_LOG_INFO("query '{}' ended after {} batches in this run", plan_.name,
                   batches_completed_.load());
   return Status::OK();
+}
+
+Status StreamingQuery::FlushHeld(std::string_view why) {
+  if (held_.empty()) return Status::OK();
+  const int64_t first = held_.front().commit.batch_id;
+  const int64_t last = held_.back().commit.batch_id;
+  ASSIGN_OR_RETURN(SinkBatchStats stats, sink_->PublishHeld());
+  if (stats.held) return Status::Internal("the sink still holds batches after PublishHeld");
+  SLUICE_LOG_INFO("query '{}': published batches {} to {} ({}): {} files, {} bytes", plan_.name,
+                  first, last, why, stats.files, stats.bytes);
+  return LogHeldCommits(stats);
+}
+
+Status StreamingQuery::LogHeldCommits(const SinkBatchStats& stats) {
+  if (held_.empty()) return Status::OK();
+  held_.back().commit.files_written = stats.files;
+  held_.back().commit.bytes_written = stats.bytes;
+  const int64_t now_ms = clock_->NowMicros() / 1000;
+  for (HeldBatch& held : held_) {
+    held.commit.committed_at_ms = now_ms;
+    RETURN_NOT_OK(log_->WriteCommit(held.commit));
+    SLUICE_FAULT_POINT("runtime.after_commit_log");
+  }
+  source_->Advise(held_.back().ends);
+  held_.clear();
+  return log_->Purge(options_.min_batches_to_retain);
 }
 
 Status StreamingQuery::RunBatch(const OffsetsEntry& entry, bool replay,
@@ -612,19 +666,17 @@ Status StreamingQuery::ExecuteBatch(const OffsetsEntry& entry, bool replay,
   }
   progress->files_written = stats.files;
   progress->bytes_written = stats.bytes;
+  progress->held_by_sink = stats.held;
 
   int64_t commit_start = SteadyMicros();
-  CommitEntry commit;
-  commit.batch_id = batch_id;
-  commit.num_input_rows = progress->num_input_rows;
-  commit.num_output_rows = progress->num_output_rows;
-  commit.files_written = stats.files;
-  commit.bytes_written = stats.bytes;
-  commit.committed_at_ms = clock_->NowMicros() / 1000;
-  RETURN_NOT_OK(log_->WriteCommit(commit));
-  SLUICE_FAULT_POINT("runtime.after_commit_log");
-  source_->Advise(EndsOf(ranges));
-  RETURN_NOT_OK(log_->Purge(options_.min_batches_to_retain));
+  HeldBatch batch;
+  batch.commit.batch_id = batch_id;
+  batch.commit.num_input_rows = progress->num_input_rows;
+  batch.commit.num_output_rows = progress->num_output_rows;
+  batch.ends = EndsOf(ranges);
+  held_.push_back(std::move(batch));
+  // A held batch is committed later, with the publish of its files (in batch order).
+  if (!stats.held) RETURN_NOT_OK(LogHeldCommits(stats));
   progress->commit_offsets_ms = ElapsedMs(commit_start);
   progress->trigger_execution_ms = ElapsedMs(trigger_start) + progress->latest_offset_ms;
   progress->processed_rows_per_second = Rate(

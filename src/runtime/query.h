@@ -78,6 +78,11 @@ class StreamingQuery {
   /// Writes batch N's bad records as JSON lines to <badRecordsPath>/<query>/bad-records-<N>.json
   /// (staged, then published), when the source has a badRecordsPath option.
   Status WriteBadRecords(int64_t batch_id, const std::vector<BadRecord>& records);
+  /// Logs the commits of the batches the sink held and has now published (`stats`: what the
+  /// publish wrote, counted on the last of them), advises the source, purges the checkpoint.
+  Status LogHeldCommits(const SinkBatchStats& stats);
+  /// Publishes the batches the sink holds (Sink::PublishHeld) and logs their commits; `why` for the log.
+  Status FlushHeld(std::string_view why);
   /// Where a partition starts when `position` does not have it yet (its initial offset).
   Result<int64_t> StartOf(const OffsetMap& position, const std::string& partition);
 
@@ -97,6 +102,13 @@ class StreamingQuery {
   OffsetMap initial_offsets_;
   bool have_initial_offsets_ = false;
   std::atomic<int64_t> batches_completed_{0};
+  /// Batches the sink committed with `held` (rows in files still open): their commits wait for
+  /// the publish, in batch order, with the source ends to advise afterwards.
+  struct HeldBatch {
+    CommitEntry commit;
+    OffsetMap ends;
+  };
+  std::vector<HeldBatch> held_;
 };
 
 }  // namespace sluice

@@ -47,8 +47,9 @@ Status VerifyTable(const std::string& root, const std::shared_ptr<FileSystem>& f
         id, table_log.PublishingPath(id)));
   }
   std::set<std::string> listed;
-  int64_t batches = 0, files = 0, rows = 0, bytes = 0, rows_skipped = 0;
-  std::vector<int64_t> batch_ids;
+  int64_t files = 0, rows = 0, bytes = 0, rows_skipped = 0;
+  std::vector<std::pair<int64_t, int64_t>> spans;  // [firstBatchId, batchId] per entry
+  int64_t spanning = 0;                            // entries covering several batches
   // Source offsets: per source partition, each batch starts where the previous one ended.
   std::map<std::string, std::map<std::string, int64_t>> next_start;
   int64_t ranges = 0, without_offsets = 0;
@@ -57,9 +58,21 @@ Status VerifyTable(const std::string& root, const std::shared_ptr<FileSystem>& f
       report->problems.push_back(fmt::format("{}/: an entry without files", kLogDir));
       continue;
     }
-    ++batches;
     int64_t batch_id = json["batchId"].is_number_integer() ? json["batchId"].get<int64_t>() : -1;
-    batch_ids.push_back(batch_id);
+    // Files kept open across batches (maxFileAge): one entry for batches firstBatchId..batchId.
+    int64_t first_id = batch_id;
+    if (json.contains("firstBatchId")) {
+      first_id = json["firstBatchId"].is_number_integer() ? json["firstBatchId"].get<int64_t>()
+                                                          : batch_id + 1;
+      if (first_id > batch_id) {
+        report->problems.push_back(
+            fmt::format("batch {}: firstBatchId is not a batch id at or before it", batch_id));
+        first_id = batch_id;
+      } else if (first_id < batch_id) {
+        ++spanning;
+      }
+    }
+    spans.emplace_back(first_id, batch_id);
     if (json.contains("source") && json["source"].is_object() &&
         json["source"].contains("offsets") && json["source"]["offsets"].is_object()) {
       const std::string source = json["source"].value("name", std::string());
@@ -131,18 +144,27 @@ Status VerifyTable(const std::string& root, const std::shared_ptr<FileSystem>& f
       }
     }
   }
-  std::sort(batch_ids.begin(), batch_ids.end());
+  std::sort(spans.begin(), spans.end());
+  int64_t covered = 0;
+  for (const auto& [first_id, last_id] : spans) covered += last_id - first_id + 1;
   report->checked.push_back(fmt::format(
-      "table log: {} batches{}, {} files, {} rows, {} bytes{}", batches,
-      batch_ids.empty() ? "" : fmt::format(" ({}..{})", batch_ids.front(), batch_ids.back()), files,
-      rows, bytes,
+      "table log: {} batches{}, {} files, {} rows, {} bytes{}{}", covered,
+      spans.empty() ? "" : fmt::format(" ({}..{})", spans.front().first, spans.back().second),
+      files, rows, bytes,
+      spanning > 0 ? fmt::format(" ({} entries cover several batches: files kept open)", spanning)
+                   : std::string(),
       contents.snapshot_batch >= 0 ? fmt::format(" (snapshot at batch {} + {} entries)",
                                                  contents.snapshot_batch, contents.loose_entries)
                                    : std::string()));
-  for (size_t i = 1; i < batch_ids.size(); ++i) {
-    if (batch_ids[i] != batch_ids[i - 1] + 1) {
-      report->problems.push_back(fmt::format("table log: batches {} to {} are missing",
-                                             batch_ids[i - 1] + 1, batch_ids[i] - 1));
+  for (size_t i = 1; i < spans.size(); ++i) {
+    const int64_t expected = spans[i - 1].second + 1;
+    if (spans[i].first > expected) {
+      report->problems.push_back(
+          fmt::format("table log: batches {} to {} are missing", expected, spans[i].first - 1));
+    } else if (spans[i].first < expected) {
+      report->problems.push_back(
+          fmt::format("table log: batch {} is covered by two entries ({} and {})", spans[i].first,
+                      spans[i - 1].second, spans[i].second));
     }
   }
   report->checked.push_back(fmt::format(
@@ -215,15 +237,18 @@ Status VerifyCheckpoint(const std::string& root, std::shared_ptr<FileSystem> fs,
       report->problems.push_back(fmt::format("commits/{} has no offsets/{}", id, id));
     }
   }
+  // Batches commit in order: the uncommitted ones are the newest (the batch in flight, and those
+  // a files sink with maxFileAge holds in open files), never one before a committed batch.
   int64_t uncommitted = 0;
   std::set<int64_t> commit_set(commits.begin(), commits.end());
+  const int64_t last_commit = commits.empty() ? -1 : commits.back();
   for (int64_t id : offsets) {
     if (commit_set.count(id) == 0) {
       ++uncommitted;
-      if (id != offsets.back()) {
+      if (id < last_commit) {
         report->problems.push_back(fmt::format(
-            "offsets/{} has no commits/{} but later batches exist (only the newest batch may "
-            "be uncommitted)",
+            "offsets/{} has no commits/{} but a later batch is committed (batches commit in "
+            "order)",
             id, id));
       }
     }

@@ -106,7 +106,8 @@ struct FilesSinkConfig {
   std::vector<int> partition_columns;  // indices into the input schema
   std::vector<int> data_columns;       // the rest, written into the files
   int64_t max_records_per_file = 0;
-  int64_t target_file_size = 0;  // bytes; 0 = no size-based rolling
+  int64_t target_file_size = 0;     // bytes; 0 = no size-based rolling
+  int64_t max_file_age_micros = 0;  // files stay open across batches up to this; 0 = one batch
   bool parquet = false;
   parquet::WriterOptions parquet_options;
   int64_t writer_memory_limit = 0;   // bytes shared by the open Parquet writers
@@ -244,6 +245,7 @@ Result<FilesSinkConfig> MakeConfig(const Schema& input, const OptionSet& options
   if (config.path.empty()) return Status::Config("option 'path' of the files sink is empty");
   config.max_records_per_file = options.GetInt("maxRecordsPerFile");
   config.target_file_size = options.GetSizeBytes("targetFileSize");
+  config.max_file_age_micros = options.GetDurationMicros("maxFileAge");
   config.log_compact_interval = options.GetInt("logCompactInterval");
   config.parquet = ToLower(options.GetString("format")) == "parquet";
   if (config.parquet) {
@@ -332,10 +334,19 @@ struct Folder {
   std::optional<size_t> open_file;  // index into BatchState::files
 };
 
-/// Everything staged for one batch id.
+/// The open files: everything staged since the last publish. Without maxFileAge, one batch;
+/// with it, the batches first_batch..current whose files stay open until they are old enough.
 struct BatchState {
-  bool already_committed = false;     // the table log has the entry: Write stages nothing
-  std::optional<SinkBatchInfo> info;  // from BeginBatch: source offsets for the table log
+  bool already_committed = false;     // the table log has first_batch: Write stages nothing
+  int64_t first_batch = 0;            // names the files and the staging folder
+  int64_t current = 0;                // the batch being written
+  int64_t last_held = -1;             // the last batch committed into the open files, or -1
+  int64_t first_timestamp_ms = 0;     // first_batch's logical time: the files' age
+  std::optional<SinkBatchInfo> info;  // from BeginBatch of `current`
+  std::string source_name;
+  /// Source offsets of the batches committed into the files: [first start, last end).
+  std::map<std::string, std::pair<int64_t, int64_t>> source_ranges;
+  int64_t batch_timestamp_ms = -1;  // of the last batch committed into the files
   std::unordered_map<std::string, size_t> folder_index;
   std::vector<Folder> folders;
   std::vector<StagedFile> files;
@@ -368,6 +379,7 @@ class FilesSink final : public Sink {
   Status BeginBatch(int64_t batch_id, const SinkBatchInfo& info) override {
     ASSIGN_OR_RETURN(BatchState * state, StateFor(batch_id));
     state->info = info;
+    if (batch_id == state->first_batch) state->first_timestamp_ms = info.batch_timestamp_ms;
     return Status::OK();
   }
 
@@ -414,7 +426,7 @@ class FilesSink final : public Sink {
       const std::vector<int32_t>& rows = rows_by_folder_[folder];
       size_t done = 0;
       while (done < rows.size()) {
-        ASSIGN_OR_RETURN(StagedFile * file, OpenFileFor(state, batch_id, folder));
+        ASSIGN_OR_RETURN(StagedFile * file, OpenFileFor(state, state.first_batch, folder));
         size_t take = rows.size() - done;
         if (config_.max_records_per_file > 0) {
           take = std::min(take, static_cast<size_t>(config_.max_records_per_file - file->rows));
@@ -452,13 +464,61 @@ class FilesSink final : public Sink {
   Result<SinkBatchStats> Commit(int64_t batch_id) override {
     ASSIGN_OR_RETURN(bool committed, log_.IsCommitted(batch_id));
     if (committed) {
+      if (open_ && open_->last_held >= 0) {
+        // Batches are committed in order: an older batch cannot still be held.
+        return Status::Internal(
+            "files sink: batch {} is in the table log while batches {}..{} are "
+            "held",
+            batch_id, open_->first_batch, open_->last_held);
+      }
       RETURN_NOT_OK(Abort(batch_id));
-      RETURN_NOT_OK(log_.RemovePublishing(batch_id));
       return StatsFromLog(batch_id);
     }
-    BatchState empty;
-    auto it = batches_.find(batch_id);
-    BatchState& state = it == batches_.end() ? empty : it->second;
+    ASSIGN_OR_RETURN(BatchState * state_ptr, StateFor(batch_id));
+    BatchState& state = *state_ptr;
+    // The batch joins the open files.
+    state.last_held = batch_id;
+    if (state.info) {
+      if (state.source_name.empty()) state.source_name = state.info->source_name;
+      for (const auto& [partition, range] : state.info->source_ranges) {
+        auto [it, inserted] = state.source_ranges.try_emplace(partition, range);
+        if (!inserted) it->second.second = range.second;
+      }
+      state.batch_timestamp_ms = state.info->batch_timestamp_ms;
+    }
+    if (Holds(state)) {
+      SinkBatchStats held;
+      held.held = true;
+      return held;
+    }
+    return Publish(state);
+  }
+
+  Result<SinkBatchStats> PublishHeld() override {
+    if (!open_ || open_->last_held < 0) return SinkBatchStats{};
+    return Publish(*open_);
+  }
+
+  std::optional<int64_t> FlushDeadlineMicros() const override {
+    if (!open_ || open_->last_held < 0 || config_.max_file_age_micros <= 0) return std::nullopt;
+    return open_->first_timestamp_ms * 1000 + config_.max_file_age_micros;
+  }
+
+  /// Whether `state`'s files stay open after its last batch (maxFileAge not reached; the age is
+  /// the batches' logical time, so a replay decides the same). Files with no rows are not held.
+  bool Holds(const BatchState& state) const {
+    if (config_.max_file_age_micros <= 0 || state.files.empty() || state.already_committed) {
+      return false;
+    }
+    const int64_t age_micros = (state.batch_timestamp_ms - state.first_timestamp_ms) * 1000;
+    return age_micros < config_.max_file_age_micros;
+  }
+
+  /// Closes and publishes the open files, then writes the table log entry of their batches
+  /// (named by the last one; `firstBatchId` when they span several).
+  Result<SinkBatchStats> Publish(BatchState& state) {
+    const int64_t batch_id = state.last_held;
+    const int64_t first_batch = state.first_batch;  // names the files and the publish intent
     std::vector<StagedFile*> files;
     for (auto& file : state.files) files.push_back(&file);
     std::sort(files.begin(), files.end(), [](const StagedFile* a, const StagedFile* b) {
@@ -469,7 +529,7 @@ class FilesSink final : public Sink {
     nlohmann::ordered_json entries = nlohmann::ordered_json::array();
     bool first = true;
     for (StagedFile* file : files) RETURN_NOT_OK(CloseFile(*file));
-    ASSIGN_OR_RETURN(const bool intent, PublishIntent(batch_id, files));
+    ASSIGN_OR_RETURN(const bool intent, PublishIntent(first_batch, files));
     for (StagedFile* file : files) {
       const int64_t bytes = file->writer->bytes_written();
       Status published = file->writer->Publish();
@@ -506,17 +566,18 @@ class FilesSink final : public Sink {
     Clock* clock = context_.clock != nullptr ? context_.clock : &SystemClock();
     nlohmann::ordered_json log;
     log["batchId"] = batch_id;
+    if (first_batch != batch_id) log["firstBatchId"] = first_batch;
     log["queryId"] = context_.query_id;
     log["rows"] = stats.rows;
     log["bytes"] = stats.bytes;
     log["files"] = std::move(entries);
-    if (state.info) {
+    if (state.batch_timestamp_ms >= 0) {
       nlohmann::ordered_json offsets = nlohmann::ordered_json::object();
-      for (const auto& [partition, range] : state.info->source_ranges) {
+      for (const auto& [partition, range] : state.source_ranges) {
         offsets[partition] = {range.first, range.second};
       }
-      log["source"] = {{"name", state.info->source_name}, {"offsets", std::move(offsets)}};
-      log["batchTimestamp"] = FormatTimestampIso(state.info->batch_timestamp_ms * 1000);
+      log["source"] = {{"name", state.source_name}, {"offsets", std::move(offsets)}};
+      log["batchTimestamp"] = FormatTimestampIso(state.batch_timestamp_ms * 1000);
     }
     log["schema"] = SchemaJson();
     log["committedAt"] = FormatTimestampIso(clock->NowMicros());
@@ -526,11 +587,11 @@ class FilesSink final : public Sink {
                             log_.EntryPath(batch_id), logged.message());
     }
     if (intent) {
-      Status removed = log_.RemovePublishing(batch_id);  // clutter if it stays, nothing worse
+      Status removed = log_.RemovePublishing(first_batch);  // clutter if it stays, nothing worse
       if (!removed.ok()) SLUICE_LOG_WARN("files sink: {}", removed.ToString());
     }
-    if (it != batches_.end()) batches_.erase(it);
-    RETURN_NOT_OK(RemoveStaging(batch_id));
+    open_.reset();
+    RETURN_NOT_OK(RemoveStaging());
     // Folding old entries into a snapshot is housekeeping: the batch is committed already.
     Status compacted = log_.MaybeCompact(config_.log_compact_interval);
     if (!compacted.ok()) SLUICE_LOG_WARN("files sink: {}", compacted.ToString());
@@ -538,23 +599,22 @@ class FilesSink final : public Sink {
   }
 
   Status Abort(int64_t batch_id) override {
-    auto it = batches_.find(batch_id);
-    if (it != batches_.end()) {
-      for (auto& file : it->second.files) {
+    (void)batch_id;  // the open files hold every batch since the last publish: all go
+    if (open_) {
+      for (auto& file : open_->files) {
         file.parquet.reset();
         if (file.writer) (void)file.writer->Abort();
       }
-      batches_.erase(it);
+      open_.reset();
     }
-    return RemoveStaging(batch_id);
+    return RemoveStaging();
   }
 
   Result<int64_t> LastCommitted() override { return log_.LastCommitted(); }
 
   Status Close() override {
-    std::vector<int64_t> pending;
-    for (const auto& [batch_id, state] : batches_) pending.push_back(batch_id);
-    for (int64_t batch_id : pending) RETURN_NOT_OK(Abort(batch_id));
+    // Batches still held were not committed by the runtime: a restart replays them.
+    if (open_) return Abort(open_->current);
     return Status::OK();
   }
 
@@ -576,15 +636,25 @@ class FilesSink final : public Sink {
   }
 
  private:
-  /// The state of `batch_id`, created (and its staging emptied) on first use.
+  /// The open files `batch_id` writes to: those of the batches held so far when it is the next
+  /// one, else new ones (the staging emptied).
   Result<BatchState*> StateFor(int64_t batch_id) {
-    auto [it, inserted] = batches_.try_emplace(batch_id);
-    BatchState& state = it->second;
-    if (inserted) {
-      ASSIGN_OR_RETURN(state.already_committed, log_.IsCommitted(batch_id));
-      // Staged files are appended to: start from nothing even if Open() was not called.
-      RETURN_NOT_OK(fs_->Remove(StagingDir(batch_id)));
+    if (open_) {
+      if (batch_id == open_->current) return &*open_;
+      if (open_->last_held == open_->current && batch_id == open_->current + 1) {
+        open_->current = batch_id;
+        open_->info.reset();
+        return &*open_;
+      }
+      RETURN_NOT_OK(Abort(open_->current));  // not a continuation: start over
     }
+    open_.emplace();
+    BatchState& state = *open_;
+    state.first_batch = batch_id;
+    state.current = batch_id;
+    ASSIGN_OR_RETURN(state.already_committed, log_.IsCommitted(batch_id));
+    // Staged files are appended to: start from nothing even if Open() was not called.
+    RETURN_NOT_OK(fs_->Remove(StagingDir(batch_id)));
     return &state;
   }
 
@@ -656,7 +726,8 @@ class FilesSink final : public Sink {
     return JoinPath(JoinPath(config_.path, kStagingDir), std::to_string(batch_id));
   }
 
-  /// Before `files` (sorted) of `batch_id` are published: removes the files an interrupted
+  /// Before `files` (sorted), named after `batch_id` (the first batch in them), are published:
+  /// removes the files an interrupted
   /// earlier publish of the batch left that this one will not replace (a replay can roll files at
   /// other points, or see fewer rows after a data loss), then records `files` as the publish
   /// intent. Returns whether an intent is left to remove once the batch is committed.
@@ -688,11 +759,8 @@ class FilesSink final : public Sink {
     return true;
   }
 
-  /// Drops the staging folder of a batch, and the whole staging area once nothing is pending.
-  Status RemoveStaging(int64_t batch_id) {
-    if (batches_.empty()) return fs_->Remove(JoinPath(config_.path, kStagingDir));
-    return fs_->Remove(StagingDir(batch_id));
-  }
+  /// Drops the staging area (nothing is open any more).
+  Status RemoveStaging() { return fs_->Remove(JoinPath(config_.path, kStagingDir)); }
 
   std::vector<int32_t>& RowsOf(size_t folder) {
     if (rows_by_folder_.size() <= folder) rows_by_folder_.resize(folder + 1);
@@ -780,7 +848,9 @@ class FilesSink final : public Sink {
 
   Result<SinkBatchStats> StatsFromLog(int64_t batch_id) {
     SinkBatchStats stats;
-    ASSIGN_OR_RETURN(nlohmann::json log, log_.Read(batch_id));
+    auto read = log_.Read(batch_id);
+    if (!read.ok() && read.status().IsNotFound()) return stats;  // inside a later entry's batches
+    ASSIGN_OR_RETURN(nlohmann::json log, std::move(read));
     if (log.is_object()) {
       stats.rows = log.value("rows", int64_t{0});
       stats.bytes = log.value("bytes", int64_t{0});
@@ -800,7 +870,7 @@ class FilesSink final : public Sink {
   // This sink's open Parquet writers; its parent is the process-wide budget of every sink.
   parquet::MemoryBudget budget_;
   TableLog log_;
-  std::map<int64_t, BatchState> batches_;
+  std::optional<BatchState> open_;  // the open files, if any
   // Scratch reused across Write calls.
   std::string key_;
   std::string cell_;
@@ -851,6 +921,14 @@ std::vector<OptionSpec> FilesSinkOptions() {
        .default_value = "0",
        .description = "Roll to the next file once a file passes this size (also within a "
                       "batch); 0 = unlimited.",
+       .min_value = 0},
+      {.name = "maxFileAge",
+       .type = OptionType::kDuration,
+       .default_value = "0",
+       .description = "Keep files open across batches until the oldest batch in them is this old "
+                      "(by the batches' logical time), then publish them together: fewer, bigger "
+                      "files. Their batches commit when published (a crash replays them); 0 = "
+                      "publish every batch.",
        .min_value = 0},
       {.name = "compression",
        .type = OptionType::kEnum,

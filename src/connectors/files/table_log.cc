@@ -121,8 +121,10 @@ Result<TableLog::Listing> TableLog::List() {
 Result<bool> TableLog::IsCommitted(int64_t batch_id) {
   ASSIGN_OR_RETURN(bool exists, fs_->Exists(EntryPath(batch_id)));
   if (exists) return true;
-  ASSIGN_OR_RETURN(Listing listing, List());
-  return !listing.snapshots.empty() && listing.snapshots.back() >= batch_id;
+  // Batches commit in order, and one entry may cover several (`firstBatchId`): a batch at or
+  // below the newest entry or snapshot is committed.
+  ASSIGN_OR_RETURN(int64_t last, LastCommitted());
+  return batch_id <= last;
 }
 
 Result<int64_t> TableLog::LastCommitted() {
@@ -235,9 +237,12 @@ Result<TableLog::Contents> TableLog::ReadAll() {
     }
     by_batch[id] = std::move(json);
   }
+  // An intent is named by the first batch of its files: interrupted unless a later entry (or the
+  // snapshot) committed that batch.
+  int64_t last = contents.snapshot_batch;
+  if (!by_batch.empty()) last = std::max(last, by_batch.rbegin()->first);
   for (int64_t id : listing.publishing) {
-    const bool in_snapshot = contents.snapshot_batch >= id;
-    if (!in_snapshot && by_batch.find(id) == by_batch.end()) contents.interrupted.push_back(id);
+    if (id > last) contents.interrupted.push_back(id);
   }
   for (auto& [id, entry] : by_batch) contents.entries.push_back(std::move(entry));
   return contents;

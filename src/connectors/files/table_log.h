@@ -6,11 +6,15 @@
 // auditors (and `sluice verify`) still see every batch. A batch is committed when its entry
 // exists or a snapshot covers it.
 //
-// Before publishing a batch's files, the sink writes `<N, 20 digits>.publishing`: the files it is
-// about to publish (one path per line, relative to the output). A replay of N whose files differ
-// (another roll point, fewer partitions after a data loss...) first removes the files of that
-// intent it will not rewrite, so a crash mid-publish never leaves a stale file of N in the table.
-// The intent is removed once the entry is written.
+// An entry covers one batch, or with `firstBatchId` the batches firstBatchId..batchId whose rows
+// went into files kept open across batches (the sink's maxFileAge); its source offsets then span
+// them all.
+//
+// Before publishing files, the sink writes `<N, 20 digits>.publishing` (N: the first batch in
+// the files, which names them): the files it is about to publish (one path per line, relative to
+// the output). A replay of N whose files differ (another roll point, fewer partitions after a data
+// loss...) first removes the files of that intent it will not rewrite, so a crash mid-publish never
+// leaves a stale file of N in the table. The intent is removed once the entry is written.
 #pragma once
 
 #include <cstdint>
@@ -37,7 +41,8 @@ class TableLog {
   std::string SnapshotPath(int64_t batch_id) const;
   std::string PublishingPath(int64_t batch_id) const;
 
-  /// The entry of `batch_id` exists, or a snapshot at or after it covers it.
+  /// The entry of `batch_id` exists, or an entry or snapshot after it (batches commit in order;
+  /// an entry with `firstBatchId` covers several).
   Result<bool> IsCommitted(int64_t batch_id);
   /// The highest committed batch id, or -1.
   Result<int64_t> LastCommitted();

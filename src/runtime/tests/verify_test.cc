@@ -122,8 +122,8 @@ TEST(VerifyTest, CheckpointGapsOverlapsAndMissingCommits) {
   EXPECT_EQ(report.problems,
             (std::vector<std::string>{
                 "offsets/: batches 3 to 3 are missing",
-                "offsets/0 has no commits/0 but later batches exist (only the newest batch may "
-                "be uncommitted)",
+                "offsets/0 has no commits/0 but a later batch is committed (batches commit in "
+                "order)",
                 "batch 1: clicks[0] starts at 12 but the previous batch ended at 10 (gap)",
                 "batch 2: clicks[0] starts at 18 but the previous batch ended at 20 (overlap)",
             }));

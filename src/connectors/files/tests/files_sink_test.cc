@@ -259,6 +259,74 @@ TEST_F(FilesSinkTest, EmptyBatchWritesOnlyALogEntry) {
   EXPECT_EQ(last, 5);
 }
 
+TEST_F(FilesSinkTest, MaxFileAgeKeepsFilesOpenAcrossBatches) {
+  const std::string dir = ::sluice::testing::TempDir();
+  ASSERT_OK_AND_ASSIGN(auto sink,
+                       MakeSink(dir, {{"maxFileAge", "1 minute"}, {"partitionBy", "country"}}));
+  ASSERT_OK(sink->Open());
+  const int64_t t0 = 1'714'564'800'000;  // ms
+  auto batch = [&](int64_t id, int64_t start, int64_t end, int64_t at_ms,
+                   const Batch& rows) -> Result<SinkBatchStats> {
+    SinkBatchInfo info;
+    info.source_name = "clicks";
+    info.source_ranges["0"] = {start, end};
+    info.batch_timestamp_ms = at_ms;
+    RETURN_NOT_OK(sink->BeginBatch(id, info));
+    RETURN_NOT_OK(sink->Write(id, rows));
+    return sink->Commit(id);
+  };
+  // Batches 0 and 1 (30 s apart) are held: nothing visible, the deadline is batch 0 + 1 minute.
+  ASSERT_OK_AND_ASSIGN(SinkBatchStats stats, batch(0, 0, 5, t0, FiveRows()));
+  EXPECT_TRUE(stats.held);
+  EXPECT_EQ(sink->FlushDeadlineMicros(), std::optional<int64_t>((t0 + 60'000) * 1000));
+  ASSERT_OK_AND_ASSIGN(
+      stats, batch(1, 5, 7, t0 + 30'000, Rows({{6, "FR", "d", 6.5}, {7, "DE", "d", 7.5}})));
+  EXPECT_TRUE(stats.held);
+  EXPECT_TRUE(JsonFiles(dir).empty());
+  ASSERT_OK_AND_ASSIGN(int64_t last, sink->LastCommitted());
+  EXPECT_EQ(last, -1);
+  // Batch 2, a minute after batch 0, publishes the three batches: one file per folder, named
+  // after batch 0, and one table log entry for batches 0..2.
+  ASSERT_OK_AND_ASSIGN(stats, batch(2, 7, 8, t0 + 60'000, Rows({{8, "US", "d", 8.5}})));
+  EXPECT_FALSE(stats.held);
+  EXPECT_EQ(stats.rows, 8);
+  EXPECT_EQ(stats.files, 3);
+  auto files = JsonFiles(dir);
+  ASSERT_EQ(files.size(), 3u);
+  EXPECT_TRUE(files.count("country=US/part-000000-0000-01234567.json"));
+  EXPECT_TRUE(files.count("country=DE/part-000000-0000-01234567.json"));
+  EXPECT_EQ(std::count(files["country=US/part-000000-0000-01234567.json"].begin(),
+                       files["country=US/part-000000-0000-01234567.json"].end(), '\n'),
+            5);
+  auto log = nlohmann::json::parse(ReadFile(fs::path(dir) / "_sluice_log/00000000000000000002"));
+  EXPECT_EQ(log["firstBatchId"], 0);
+  EXPECT_EQ(log["rows"], 8);
+  EXPECT_EQ(log["source"].dump(), R"({"name":"clicks","offsets":{"0":[0,8]}})");
+  ASSERT_OK_AND_ASSIGN(last, sink->LastCommitted());
+  EXPECT_EQ(last, 2);
+  EXPECT_EQ(sink->FlushDeadlineMicros(), std::nullopt);
+  // Batch 3 is held; PublishHeld (idle deadline, or the query stopping) publishes it alone.
+  ASSERT_OK_AND_ASSIGN(stats, batch(3, 8, 9, t0 + 70'000, Rows({{9, "US", "d", 9.5}})));
+  EXPECT_TRUE(stats.held);
+  ASSERT_OK_AND_ASSIGN(stats, sink->PublishHeld());
+  EXPECT_FALSE(stats.held);
+  EXPECT_EQ(stats.files, 1);
+  EXPECT_TRUE(JsonFiles(dir).count("country=US/part-000003-0000-01234567.json"));
+  log = nlohmann::json::parse(ReadFile(fs::path(dir) / "_sluice_log/00000000000000000003"));
+  EXPECT_FALSE(log.contains("firstBatchId"));
+  // Batch 4 held, then the process goes away (Close): nothing of it is visible or logged, and a
+  // new sink on the folder sees batch 3 as the last committed.
+  ASSERT_OK_AND_ASSIGN(stats, batch(4, 9, 10, t0 + 80'000, Rows({{10, "US", "d", 1.0}})));
+  EXPECT_TRUE(stats.held);
+  ASSERT_OK(sink->Close());
+  EXPECT_EQ(JsonFiles(dir).size(), 4u);
+  ASSERT_OK_AND_ASSIGN(auto restarted, MakeSink(dir, {{"maxFileAge", "1 minute"}}));
+  ASSERT_OK(restarted->Open());
+  ASSERT_OK_AND_ASSIGN(last, restarted->LastCommitted());
+  EXPECT_EQ(last, 3);
+  EXPECT_EQ(AllFiles(dir).size(), 6u);  // 4 files + 2 log entries: no staging left
+}
+
 TEST_F(FilesSinkTest, MaxRecordsPerFileRollsAcrossWrites) {
   const std::string dir = ::sluice::testing::TempDir("-split");
   const std::string whole_dir = ::sluice::testing::TempDir("-whole");
