@@ -348,6 +348,9 @@ struct BatchState {
   std::map<std::string, std::pair<int64_t, int64_t>> source_ranges;
   int64_t batch_timestamp_ms = -1;  // of the last batch committed into the files
   std::unordered_map<std::string, size_t> folder_index;
+  /// The same folders by their partition values' raw bytes (RawPartitionKey): several raw keys
+  /// may name one folder (e.g. -0.0 and 0.0), never the reverse.
+  std::unordered_map<std::string, size_t> raw_folder_index;
   std::vector<Folder> folders;
   std::vector<StagedFile> files;
 };
@@ -406,17 +409,26 @@ class FilesSink final : public Sink {
         rows[static_cast<size_t>(row)] = static_cast<int32_t>(row);
       }
     } else {
+      // Per row, the partition values' raw bytes find the folder; the folder's text (formatted,
+      // Hive-escaped) is built only for a combination not seen before.
       for (int64_t row = 0; row < batch.num_rows(); ++row) {
-        key_.clear();
-        for (size_t k = 0; k < config_.partition_columns.size(); ++k) {
-          const int index = config_.partition_columns[k];
-          const Column& column = *batch.column(index);
-          if (k > 0) key_.push_back('/');
-          AppendHiveEscaped(context_.schema->field(index).name, key_);
-          key_.push_back('=');
-          AppendFolderValue(column, row);
+        RawPartitionKey(batch, row);
+        size_t folder;
+        auto found = state.raw_folder_index.find(raw_key_);
+        if (found != state.raw_folder_index.end()) {
+          folder = found->second;
+        } else {
+          key_.clear();
+          for (size_t k = 0; k < config_.partition_columns.size(); ++k) {
+            const int index = config_.partition_columns[k];
+            if (k > 0) key_.push_back('/');
+            AppendHiveEscaped(context_.schema->field(index).name, key_);
+            key_.push_back('=');
+            AppendFolderValue(*batch.column(index), row);
+          }
+          folder = FolderFor(state, batch, row, key_);
+          state.raw_folder_index.emplace(raw_key_, folder);
         }
-        size_t folder = FolderFor(state, batch, row, key_);
         RowsOf(folder).push_back(static_cast<int32_t>(row));
       }
     }
@@ -658,6 +670,52 @@ class FilesSink final : public Sink {
     return &state;
   }
 
+  /// The partitionBy values of `row` as raw bytes into raw_key_ (a tag per value, then its fixed
+  /// width bytes or length-prefixed string): cheap to build and hash, no formatting.
+  void RawPartitionKey(const Batch& batch, int64_t row) {
+    raw_key_.clear();
+    for (int index : config_.partition_columns) {
+      const Column& column = *batch.column(index);
+      if (!column.IsValid(row)) {
+        raw_key_.push_back('\0');
+        continue;
+      }
+      raw_key_.push_back('\1');
+      auto append = [&](const auto& value) {
+        raw_key_.append(reinterpret_cast<const char*>(&value), sizeof(value));
+      };
+      switch (column.type()->id()) {
+        case TypeId::kBoolean:
+          raw_key_.push_back(column.BoolValue(row) ? '\1' : '\0');
+          break;
+        case TypeId::kInt32:
+        case TypeId::kDate:
+          append(column.Values<int32_t>()[row]);
+          break;
+        case TypeId::kInt64:
+        case TypeId::kTimestamp:
+          append(column.Values<int64_t>()[row]);
+          break;
+        case TypeId::kDouble:
+          append(column.Values<double>()[row]);
+          break;
+        case TypeId::kString: {
+          const std::string_view text = column.StringValue(row);
+          append(static_cast<uint32_t>(text.size()));
+          raw_key_.append(text);
+          break;
+        }
+        default: {  // anything else by its text
+          cell_.clear();
+          AppendCellText(column, row, cell_);
+          append(static_cast<uint32_t>(cell_.size()));
+          raw_key_.append(cell_);
+          break;
+        }
+      }
+    }
+  }
+
   /// Appends a cell's display text to key_, Hive-escaped; NULL or empty as
   /// __HIVE_DEFAULT_PARTITION__.
   void AppendFolderValue(const Column& column, int64_t row) {
@@ -873,6 +931,7 @@ class FilesSink final : public Sink {
   std::optional<BatchState> open_;  // the open files, if any
   // Scratch reused across Write calls.
   std::string key_;
+  std::string raw_key_;
   std::string cell_;
   std::string buffer_;
   std::vector<std::vector<int32_t>> rows_by_folder_;
