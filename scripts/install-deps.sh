@@ -13,7 +13,7 @@ PACKAGES=(
   clang clang-format clang-tidy libclang-rt-14-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libfmt-dev libspdlog-dev nlohmann-json3-dev libcli11-dev libsimdjson-dev
-  libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev libre2-dev libabsl-dev tzdata
+  libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev libdeflate-dev libre2-dev libabsl-dev tzdata
   libcurl4-openssl-dev libssl-dev libcpp-httplib-dev
   librdkafka-dev kcat python3-kafka
 )

@@ -731,8 +731,18 @@ Statistics ColumnWriter::MakeStatistics() const {
   return stats;
 }
 
-Status ColumnWriter::FinishChunk(int64_t file_offset, const ChunkSink& sink, ColumnChunk* meta) {
+Status ColumnWriter::PrepareChunk() {
+  if (prepared_) return Status::OK();
   RETURN_NOT_OK(FlushPage());
+  if (dictionary_used_) {
+    RETURN_NOT_OK(compressor_.Compress(dictionary_plain_.view(), &dictionary_compressed_));
+  }
+  prepared_ = true;
+  return Status::OK();
+}
+
+Status ColumnWriter::FinishChunk(int64_t file_offset, const ChunkSink& sink, ColumnChunk* meta) {
+  RETURN_NOT_OK(PrepareChunk());
   ColumnMetaData& m = meta->meta_data;
   m = ColumnMetaData();
   m.type = leaf_.physical;
@@ -740,10 +750,9 @@ Status ColumnWriter::FinishChunk(int64_t file_offset, const ChunkSink& sink, Col
   m.codec = options_.codec;
   m.num_values = chunk_levels_;
   std::string dictionary_page;
-  ByteBuffer& compressed = Scratch().compressed;
+  const ByteBuffer& compressed = dictionary_compressed_;
   int64_t uncompressed = chunk_uncompressed_;
   if (dictionary_used_) {
-    RETURN_NOT_OK(compressor_.Compress(dictionary_plain_.view(), &compressed));
     PageHeader header;
     header.type = PageType::kDictionaryPage;
     header.uncompressed_page_size = static_cast<int32_t>(dictionary_plain_.size());
@@ -789,6 +798,8 @@ Status ColumnWriter::FinishChunk(int64_t file_offset, const ChunkSink& sink, Col
   // Reset for the next row group, freeing the chunk's memory (a writer that flushed holds
   // next to nothing: the memory budget relies on it).
   chunk_.Release();
+  dictionary_compressed_.Release();
+  prepared_ = false;
   chunk_levels_ = 0;
   chunk_uncompressed_ = 0;
   data_pages_plain_ = data_pages_dictionary_ = 0;

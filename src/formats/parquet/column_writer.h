@@ -20,13 +20,17 @@ namespace sluice::parquet {
 /// Writer settings (the files sink maps its options onto these).
 struct WriterOptions {
   Codec codec = Codec::kSnappy;
-  int compression_level = 0;               // zstd 1..22 (default 3), gzip 1..9 (default 6)
+  int compression_level = 0;               // zstd 1..22 (default 3), gzip 1..12 (default 6)
   int64_t row_group_size = 128 << 20;      // bytes buffered before a row group is closed
   int64_t page_size = 1 << 20;             // uncompressed bytes per data page
   int64_t dictionary_page_size = 1 << 20;  // dictionary bytes before falling back to PLAIN
   bool dictionary = true;
   int data_page_version = 1;         // 1 or 2
   int64_t max_statistics_size = 64;  // longer byte-array min/max are truncated
+  // Threads encoding a file's columns: the writing thread plus encode_threads - 1 helpers from a
+  // process-wide pool (parallel.h), at most kMaxEncodeThreads. The bytes written are the same
+  // for every value.
+  int encode_threads = 1;
 };
 
 /// Receives the bytes of a finished column chunk, in file order.
@@ -61,6 +65,10 @@ class ColumnWriter {
   /// memory (a dictionary index takes 4 bytes until the page is bit-packed), and the dictionary's
   /// table. What memory budgets count; 0 once the row group is written.
   int64_t memory_bytes() const;
+  /// The CPU-heavy half of closing the chunk, which needs no file offset: closes the open page
+  /// and compresses the dictionary page (held until FinishChunk). Columns may prepare in
+  /// parallel (no shared state but per-thread scratch); FinishChunk calls it if nobody did.
+  Status PrepareChunk();
   /// Closes the chunk: its pages (dictionary page first) go to `sink`, `meta` receives its
   /// metadata with offsets starting at `file_offset`. The writer then frees the chunk's memory
   /// and is ready for the next row group.
@@ -140,6 +148,8 @@ class ColumnWriter {
 
   // The chunk so far.
   ChunkBuffer chunk_;
+  ByteBuffer dictionary_compressed_;  // from PrepareChunk until FinishChunk
+  bool prepared_ = false;             // PrepareChunk ran: no more values until FinishChunk
   int64_t chunk_levels_ = 0;
   int64_t chunk_uncompressed_ = 0;
   int32_t data_pages_plain_ = 0;

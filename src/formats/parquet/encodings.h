@@ -96,9 +96,15 @@ class RleDecoder {
   int64_t packed_index_ = 0;
 };
 
+/// GZIP levels: libdeflate's 1..12 (1-9 trade speed for size like zlib's, 10-12 are its slow
+/// near-optimal parsing); 0 means the default.
+inline constexpr int kDefaultGzipLevel = 6;
+inline constexpr int kMaxGzipLevel = 12;
+
 /// Page compression. `level` is used by ZSTD and GZIP (0 = the codec's default). The codec
-/// contexts (zstd's CCtx, zlib's deflate state) are kept per thread and reused by every writer on
-/// it: no allocation per page, and no context per column (a zstd context holds ~1 MB of tables).
+/// contexts (zstd's CCtx, libdeflate's compressor) are kept per thread and reused by every writer
+/// on it: no allocation per page, and no context per column (a zstd context holds ~1 MB of
+/// tables). GZIP is libdeflate (whole-buffer: a page is compressed in one call).
 class Compressor {
  public:
   Compressor(Codec codec, int level) : codec_(codec), level_(level) {}

@@ -1,6 +1,9 @@
 #include "formats/parquet/file_writer.h"
 
 #include <algorithm>
+#include <chrono>
+
+#include "formats/parquet/parallel.h"
 
 namespace sluice::parquet {
 
@@ -8,6 +11,9 @@ namespace {
 constexpr std::string_view kMagic = "PAR1";
 // Rows per shredding step: row-group and budget checks happen at this granularity.
 constexpr int64_t kRowsPerSlice = 16384;
+// Slices shorter than this encode on the writing thread alone: waking a helper costs more than
+// it saves.
+constexpr int64_t kMinParallelRows = 2048;
 }  // namespace
 
 #ifndef SLUICE_VERSION
@@ -50,6 +56,15 @@ Result<std::unique_ptr<ParquetFileWriter>> ParquetFileWriter::Open(SchemaRef sch
   }
   if (options.page_size <= 0 || options.row_group_size <= 0) {
     return Status::Config("parquet: page and row group sizes must be positive");
+  }
+  if (options.codec == Codec::kGzip &&
+      (options.compression_level < 0 || options.compression_level > kMaxGzipLevel)) {
+    return Status::Config("parquet: gzip compression level {} is out of range (1..{})",
+                          options.compression_level, kMaxGzipLevel);
+  }
+  if (options.encode_threads < 1 || options.encode_threads > kMaxEncodeThreads) {
+    return Status::Config("parquet: encode threads must be 1..{}, not {}", kMaxEncodeThreads,
+                          options.encode_threads);
   }
   ASSIGN_OR_RETURN(auto parquet_schema, ParquetSchema::FromSchema(schema));
   std::unique_ptr<ParquetFileWriter> writer(
@@ -151,20 +166,48 @@ Status ParquetFileWriter::Write(const Batch& batch) {
   return error_;
 }
 
-Status ParquetFileWriter::WriteSlice(const Batch& batch) {
+Status ParquetFileWriter::WriteField(const Batch& batch, int field) {
   // Shredding scratch per thread, not per writer: 200 open partition files would otherwise each
   // keep a slice's levels and positions (up to ~200 KB per leaf column).
   thread_local ShreddedLeaves leaves;
-  size_t leaf = 0;
-  for (int field = 0; field < batch.num_columns(); ++field) {
-    leaves.Clear();
-    Status status =
-        ShredColumn(*schema_->fields()[static_cast<size_t>(field)], batch.column(field), &leaves);
-    for (size_t i = 0; status.ok() && i < leaves.size(); ++i) {
-      status = columns_[leaf++]->Write(leaves[i]);
+  const SchemaNode& node = *schema_->fields()[static_cast<size_t>(field)];
+  leaves.Clear();
+  Status status = ShredColumn(node, batch.column(field), &leaves);
+  for (size_t i = 0; status.ok() && i < leaves.size(); ++i) {
+    status = columns_[static_cast<size_t>(node.first_leaf) + i]->Write(leaves[i]);
+  }
+  leaves.Clear();  // drops the references to the batch's columns
+  return status;
+}
+
+Status ParquetFileWriter::WriteSlice(const Batch& batch) {
+  const int fields = batch.num_columns();
+  if (options_.encode_threads > 1 && fields > 1 && batch.num_rows() >= kMinParallelRows) {
+    // Each field's leaves belong to one task: a column writer's input, and so its bytes, are
+    // the same whichever thread encodes it. The writer's lock, held by this thread until every
+    // task is done, covers the helpers' work.
+    // Costliest fields first (by their time in the previous parallel slice), so that a big
+    // column claimed last does not leave one thread working alone at the end of the slice.
+    if (field_nanos_.size() != static_cast<size_t>(fields)) {
+      field_nanos_.assign(static_cast<size_t>(fields), 0);
+      field_order_.resize(static_cast<size_t>(fields));
     }
-    leaves.Clear();  // drops the references to the batch's columns
-    RETURN_NOT_OK(status);
+    for (int field = 0; field < fields; ++field) field_order_[static_cast<size_t>(field)] = field;
+    std::stable_sort(field_order_.begin(), field_order_.end(), [&](int a, int b) {
+      return field_nanos_[static_cast<size_t>(a)] > field_nanos_[static_cast<size_t>(b)];
+    });
+    std::vector<Status> statuses(static_cast<size_t>(fields));
+    ParallelFor(fields, options_.encode_threads, [&](int64_t task) {
+      const auto field = static_cast<size_t>(field_order_[static_cast<size_t>(task)]);
+      const auto start = std::chrono::steady_clock::now();
+      statuses[field] = WriteField(batch, static_cast<int>(field));
+      field_nanos_[field] = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                std::chrono::steady_clock::now() - start)
+                                .count();
+    });
+    for (Status& status : statuses) RETURN_NOT_OK(status);
+  } else {
+    for (int field = 0; field < fields; ++field) RETURN_NOT_OK(WriteField(batch, field));
   }
   group_rows_ += batch.num_rows();
   total_rows_ += batch.num_rows();
@@ -200,6 +243,15 @@ Status ParquetFileWriter::FlushRowGroupLocked() {
   group.file_offset = offset_;
   group.ordinal = static_cast<int16_t>(metadata_.row_groups.size());
   int64_t compressed = 0;
+  if (options_.encode_threads > 1 && columns_.size() > 1) {
+    // The last pages and the dictionary pages compressed in parallel; then the chunks go out in
+    // column order (their offsets depend on the chunks before them).
+    std::vector<Status> statuses(columns_.size());
+    ParallelFor(static_cast<int64_t>(columns_.size()), options_.encode_threads, [&](int64_t i) {
+      statuses[static_cast<size_t>(i)] = columns_[static_cast<size_t>(i)]->PrepareChunk();
+    });
+    for (Status& status : statuses) RETURN_NOT_OK(status);
+  }
   out_->Reserve(BufferedBytesLocked());
   const ChunkSink sink = [this](std::string_view bytes) { return Emit(bytes); };
   for (auto& column : columns_) {

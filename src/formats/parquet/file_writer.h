@@ -97,6 +97,9 @@ class ParquetFileWriter {
   ParquetFileWriter(std::shared_ptr<const ParquetSchema> schema, WriterOptions options,
                     OutputStream* out, MemoryBudget* budget);
   Status WriteSlice(const Batch& batch);
+  /// Shreds one field of the slice into its leaves' column writers (one task of a parallel
+  /// slice: touches only those column writers and per-thread scratch).
+  Status WriteField(const Batch& batch, int field);
   Status FlushRowGroupLocked();
   int64_t BufferedBytesLocked() const;
   int64_t MemoryBytesLocked() const;
@@ -123,6 +126,10 @@ class ParquetFileWriter {
   int64_t total_rows_ = 0;
   int64_t forced_flushes_ = 0;
   bool closed_ = false;
+  // Parallel slices: each field's encode time in the last one, and the order tasks are claimed
+  // (costliest first). Scheduling only: the bytes do not depend on it.
+  std::vector<int64_t> field_nanos_;
+  std::vector<int> field_order_;
 };
 
 /// Memory of open Parquet writers, bounded: while the writers registered with a budget together

@@ -2,6 +2,8 @@
 // of seeded random batches of every type, and every prefix of a file read without a crash.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -11,6 +13,7 @@
 #include "columnar/value.h"
 #include "formats/parquet/encodings.h"
 #include "formats/parquet/file_writer.h"
+#include "formats/parquet/parallel.h"
 #include "formats/parquet/reader.h"
 #include "formats/parquet/tests/random_batch.h"
 #include "formats/parquet/thrift_compact.h"
@@ -532,6 +535,202 @@ TEST(ParquetMemoryBudget, SharedByQueriesOnSeveralThreads) {
   EXPECT_EQ(flushes, process.forced_flushes());
   EXPECT_EQ(process.buffered_bytes(), 0);
   queries.clear();
+}
+
+TEST(ParquetGzip, LevelsMultipleMembersAndCorruptPages) {
+  std::string input;
+  for (int i = 0; i < 20000; ++i) input += "row " + std::to_string(i % 977) + ";";
+  std::string first;
+  std::string smallest;
+  for (int level : {0, 1, 6, 9, 12}) {
+    ByteBuffer compressed;
+    ASSERT_OK(Compressor(Codec::kGzip, level).Compress(input, &compressed));
+    // RFC 1952 framing: magic, deflate, no mtime (the bytes are a function of the input).
+    ASSERT_GT(compressed.size(), 18u);
+    EXPECT_EQ(compressed.view().substr(0, 3), std::string_view("\x1f\x8b\x08", 3));
+    EXPECT_EQ(compressed.view().substr(4, 4), std::string_view("\0\0\0\0", 4));
+    std::string back;
+    ASSERT_OK(
+        Decompress(Codec::kGzip, compressed.view(), static_cast<int64_t>(input.size()), &back));
+    EXPECT_EQ(back, input) << level;
+    if (level == 1) first = std::string(compressed.view());
+    if (level == 12) smallest = std::string(compressed.view());
+  }
+  EXPECT_LT(smallest.size(), first.size());  // the level is honoured
+  ByteBuffer unused;
+  ASSERT_RAISES(kConfig, "level 13", Compressor(Codec::kGzip, 13).Compress(input, &unused));
+  // Two members (as some writers produce) decode to their concatenation.
+  ByteBuffer a;
+  ByteBuffer b;
+  ASSERT_OK(Compressor(Codec::kGzip, 6).Compress(input.substr(0, 1000), &a));
+  ASSERT_OK(Compressor(Codec::kGzip, 6).Compress(input.substr(1000), &b));
+  std::string members = std::string(a.view()) + std::string(b.view());
+  std::string back;
+  ASSERT_OK(Decompress(Codec::kGzip, members, static_cast<int64_t>(input.size()), &back));
+  EXPECT_EQ(back, input);
+  // Wrong sizes, truncation, trailing garbage, a flipped CRC: errors, not crashes.
+  EXPECT_FALSE(
+      Decompress(Codec::kGzip, members, static_cast<int64_t>(input.size()) - 1, &back).ok());
+  EXPECT_FALSE(
+      Decompress(Codec::kGzip, members, static_cast<int64_t>(input.size()) + 1, &back).ok());
+  EXPECT_FALSE(Decompress(Codec::kGzip, members.substr(0, members.size() - 1),
+                          static_cast<int64_t>(input.size()), &back)
+                   .ok());
+  EXPECT_FALSE(
+      Decompress(Codec::kGzip, members + "x", static_cast<int64_t>(input.size()), &back).ok());
+  std::string bad_crc = members;
+  bad_crc[bad_crc.size() - 6] = static_cast<char>(bad_crc[bad_crc.size() - 6] ^ 1);
+  EXPECT_FALSE(Decompress(Codec::kGzip, bad_crc, static_cast<int64_t>(input.size()), &back).ok());
+  EXPECT_FALSE(Decompress(Codec::kGzip, "", 0, &back).ok());
+}
+
+TEST(ParquetGzip, WriterLevelsRoundTripAndOutOfRangeIsAConfigError) {
+  Batch batch = RandomBatch(41, 2000);
+  int64_t size_level1 = 0;
+  int64_t size_level12 = 0;
+  for (int level : {1, 12}) {
+    WriterOptions options;
+    options.codec = Codec::kGzip;
+    options.compression_level = level;
+    ASSERT_OK_AND_ASSIGN(std::string file, WriteParquet(batch, options));
+    ASSERT_OK_AND_ASSIGN(auto reader, ParquetFileReader::Open(file));
+    ASSERT_OK_AND_ASSIGN(Batch back, reader->ReadAll());
+    EXPECT_EQ(BatchToRowsText(back), BatchToRowsText(batch));
+    (level == 1 ? size_level1 : size_level12) = static_cast<int64_t>(file.size());
+  }
+  EXPECT_LT(size_level12, size_level1);
+  WriterOptions options;
+  options.codec = Codec::kGzip;
+  options.compression_level = 13;
+  ASSERT_RAISES(kConfig, "1..12", WriteParquet(batch, options).status());
+}
+
+TEST(ParquetParallel, TasksRunOnceEachAndConcurrently) {
+  // Every task exactly once, whatever the thread count.
+  for (int threads : {1, 2, 3, 16}) {
+    std::vector<std::atomic<int>> runs(100);
+    ParallelFor(100, threads, [&](int64_t i) { runs[static_cast<size_t>(i)].fetch_add(1); });
+    for (const auto& count : runs) ASSERT_EQ(count.load(), 1) << threads;
+  }
+  // Two tasks on two threads run at the same time: each waits for the other to start (a helper
+  // of the pool runs one of them, or this would time out).
+  std::atomic<int> started{0};
+  std::atomic<bool> together{true};
+  ParallelFor(2, 2, [&](int64_t) {
+    started.fetch_add(1);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (started.load() < 2) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        together.store(false);
+        return;
+      }
+      std::this_thread::yield();
+    }
+  });
+  EXPECT_TRUE(together.load());
+  // Callers on several threads share the pool; each returns after its own tasks.
+  std::vector<std::thread> callers;
+  std::atomic<int64_t> sum{0};
+  for (int c = 0; c < 4; ++c) {
+    callers.emplace_back([&] {
+      for (int round = 0; round < 50; ++round) {
+        ParallelFor(8, 2, [&](int64_t i) { sum.fetch_add(i + 1); });
+      }
+    });
+  }
+  for (auto& caller : callers) caller.join();
+  EXPECT_EQ(sum.load(), 4 * 50 * 36);
+}
+
+TEST(ParquetParallel, EncodeThreadsGiveIdenticalBytes) {
+  // Several threads encoding a file's columns write the same bytes as one (replays of the
+  // exactly-once files sink depend on it): every codec, both page versions, dictionary
+  // fallbacks, row groups closed by size, by FlushRowGroup and by a memory budget; slices long
+  // enough to be encoded in parallel, and short ones that are not.
+  Batch batch = RandomBatch(31, 12000);
+  struct Case {
+    Codec codec;
+    int page_version;
+    int64_t dictionary_page_size;
+  };
+  for (const Case& test : {Case{Codec::kSnappy, 1, 1 << 20}, Case{Codec::kZstd, 2, 4 << 10},
+                           Case{Codec::kGzip, 1, 1 << 20}, Case{Codec::kLz4Raw, 2, 1 << 20},
+                           Case{Codec::kUncompressed, 1, 4 << 10}}) {
+    std::vector<std::string> files;
+    for (int threads : {1, 2, 4}) {
+      WriterOptions options;
+      options.codec = test.codec;
+      options.data_page_version = test.page_version;
+      options.dictionary_page_size = test.dictionary_page_size;
+      options.page_size = 16 << 10;
+      options.row_group_size = 8 << 20;
+      options.encode_threads = threads;
+      MemoryBudget budget(3 << 20);
+      std::string bytes;
+      StringOutputStream out(&bytes);
+      ASSERT_OK_AND_ASSIGN(auto writer,
+                           ParquetFileWriter::Open(batch.schema(), options, &out, &budget));
+      ASSERT_OK(writer->Write(batch.Slice(0, 5000)));
+      ASSERT_OK(writer->Write(batch.Slice(5000, 37)));
+      ASSERT_OK(writer->FlushRowGroup());
+      ASSERT_OK(writer->Write(batch.Slice(5037, 4000)));
+      ASSERT_OK(writer->Write(batch.Slice(9037, 2963)));
+      for (int i = 0; i < 3; ++i) ASSERT_OK(writer->Write(batch));
+      EXPECT_GT(writer->forced_flushes(), 0);
+      ASSERT_OK(writer->Close());
+      EXPECT_EQ(budget.buffered_bytes(), 0);
+      ASSERT_OK_AND_ASSIGN(auto reader, ParquetFileReader::Open(bytes));
+      EXPECT_GT(reader->num_row_groups(), 2);
+      EXPECT_EQ(reader->metadata().num_rows, 4 * batch.num_rows());
+      files.push_back(std::move(bytes));
+    }
+    EXPECT_EQ(files[0], files[1]) << CodecName(test.codec);
+    EXPECT_EQ(files[0], files[2]) << CodecName(test.codec);
+  }
+  WriterOptions options;
+  options.encode_threads = 0;
+  ASSERT_RAISES(kConfig, "encode threads", WriteParquet(batch, options).status());
+}
+
+TEST(ParquetParallel, EncodeThreadsUnderASharedBudgetOnSeveralThreads) {
+  // Queries with two encode threads each share one process budget: a query's flush of another
+  // query's writer encodes it in parallel from the flushing thread; nothing is lost.
+  MemoryBudget process(1 << 20);
+  Batch batch = RandomBatch(43, 6000);
+  constexpr int kQueries = 3;
+  std::vector<std::string> files(kQueries * 2);
+  std::vector<std::unique_ptr<StringOutputStream>> streams;
+  std::vector<std::unique_ptr<ParquetFileWriter>> writers;
+  WriterOptions options;
+  options.encode_threads = 2;
+  options.codec = Codec::kZstd;
+  for (size_t i = 0; i < files.size(); ++i) {
+    streams.push_back(std::make_unique<StringOutputStream>(&files[i]));
+    ASSERT_OK_AND_ASSIGN(auto writer, ParquetFileWriter::Open(batch.schema(), options,
+                                                              streams.back().get(), &process));
+    writers.push_back(std::move(writer));
+  }
+  std::vector<std::thread> threads;
+  std::vector<Status> results(kQueries);
+  for (int q = 0; q < kQueries; ++q) {
+    threads.emplace_back([&, q] {
+      for (int round = 0; round < 4 && results[static_cast<size_t>(q)].ok(); ++round) {
+        for (int w = 0; w < 2; ++w) {
+          Status status = writers[static_cast<size_t>(2 * q + w)]->Write(batch);
+          if (!status.ok()) results[static_cast<size_t>(q)] = status;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const Status& status : results) ASSERT_OK(status);
+  EXPECT_GT(process.forced_flushes(), 0);
+  for (size_t i = 0; i < writers.size(); ++i) {
+    ASSERT_OK(writers[i]->Close());
+    ASSERT_OK_AND_ASSIGN(auto reader, ParquetFileReader::Open(files[i]));
+    EXPECT_EQ(reader->metadata().num_rows, 4 * batch.num_rows());
+  }
+  EXPECT_EQ(process.buffered_bytes(), 0);
 }
 
 }  // namespace
