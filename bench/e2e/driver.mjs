@@ -30,7 +30,7 @@ const pin = (env.TASKSET ?? '1') !== '0';
 const quiet = env.QUIET === '1';
 // For the smoke test: Sluice's filter also drops 'purchase', so the row check must fail.
 const sabotage = env.SABOTAGE === '1';
-// Extra options for Sluice's sink, e.g. "'rowGroupSize' = '16MB'" (experiments).
+// Extra options for Sluice's sink, e.g. "'rowGroupSize' = '128MB'" (experiments; default 16MB).
 const sinkOptions = env.SLUICE_SINK_OPTIONS ?? '';
 
 function log(message) {

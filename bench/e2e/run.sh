@@ -17,7 +17,7 @@
 #   SCALE=4 (0 = no flatness check)  SCALE_RUNS=3  SEED=42  ZSTD_LEVEL=3
 #   TASKSET=1 (pin 1-thread runs of both engines to CPU 0)  WORK=<folder> (kept, and its
 #   generated input reused; default: a temporary folder, removed at the end)  QUIET=1 (no
-#   progress)  SLUICE_SINK_OPTIONS="'rowGroupSize' = '16MB'" (extra sink options, experiments)
+#   progress)  SLUICE_SINK_OPTIONS="'rowGroupSize' = '128MB'" (extra sink options, experiments)
 #   THREADS_SETTING=0 (no SET 'threadsPerQuery', for binaries older than that setting)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)

@@ -1,6 +1,7 @@
-// FileSystem: the one interface the checkpoint log and the file sinks write through. Local files
-// and S3 (storage/s3/), both passing the same conformance tests. Paths are plain strings:
-// local paths or `file://` URIs, and `s3://bucket/key` (FileSystemForPath picks the right one).
+// FileSystem: the one interface the checkpoint log and the file sinks write through, and the
+// files source reads through (OpenRead, by ranges). Local files and S3 (storage/s3/), both
+// passing the same conformance tests. Paths are plain strings: local paths or `file://` URIs,
+// and `s3://bucket/key` (FileSystemForPath picks the right one).
 #pragma once
 
 #include <cstdint>
@@ -27,6 +28,18 @@ struct OpenUpload {
   std::string initiated;  // ISO-8601 as the store reports it, may be empty
 };
 
+/// A file opened for reading by ranges (FileSystem::OpenRead), so that a reader need not hold it
+/// whole: local files use pread(2), S3 objects ranged GETs.
+class RandomAccessFile {
+ public:
+  virtual ~RandomAccessFile() = default;
+  /// The file's size when it was opened.
+  virtual int64_t size() const = 0;
+  /// Reads up to `length` bytes from `offset` into `out` and returns how many it read: fewer than
+  /// `length` only at the end of the file (0 from there on).
+  virtual Result<int64_t> ReadAt(int64_t offset, int64_t length, char* out) = 0;
+};
+
 /// A file being written that nobody can see under its final name until Publish().
 class StagedWriter {
  public:
@@ -50,6 +63,9 @@ class FileSystem {
   /// Atomic: concurrent creators cannot both succeed, and readers never see partial content.
   virtual Status AtomicCreate(const std::string& path, std::string_view bytes) = 0;
   virtual Result<std::string> Get(const std::string& path) = 0;
+  /// Opens a file for reading by ranges (NotFound if it is missing). The default reads it whole
+  /// with Get() and serves the ranges from memory.
+  virtual Result<std::unique_ptr<RandomAccessFile>> OpenRead(const std::string& path);
   virtual Result<bool> Exists(const std::string& path) = 0;
   /// Entries directly under `dir` (not recursive), sorted by path. NotFound if `dir` is missing.
   virtual Result<std::vector<FileInfo>> List(const std::string& dir) = 0;

@@ -145,6 +145,40 @@ class LocalStagedWriter final : public StagedWriter {
   int64_t bytes_written_;
 };
 
+class LocalReadableFile final : public RandomAccessFile {
+ public:
+  LocalReadableFile(int fd, std::string path, int64_t size)
+      : fd_(fd), path_(std::move(path)), size_(size) {}
+  ~LocalReadableFile() override { ::close(fd_); }
+  LocalReadableFile(const LocalReadableFile&) = delete;
+  LocalReadableFile& operator=(const LocalReadableFile&) = delete;
+
+  int64_t size() const override { return size_; }
+
+  Result<int64_t> ReadAt(int64_t offset, int64_t length, char* out) override {
+    if (offset < 0 || length < 0) {
+      return Status::Internal("read of '{}' at {} for {} bytes", path_, offset, length);
+    }
+    int64_t done = 0;
+    while (done < length) {
+      ssize_t n = ::pread(fd_, out + done, static_cast<size_t>(length - done),
+                          static_cast<off_t>(offset + done));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return ErrnoStatus(errno, "cannot read", path_);
+      }
+      if (n == 0) break;  // end of file
+      done += n;
+    }
+    return done;
+  }
+
+ private:
+  int fd_;
+  std::string path_;
+  int64_t size_;
+};
+
 class LocalFileSystemImpl final : public FileSystem {
  public:
   Status Put(const std::string& path_or_uri, std::string_view bytes) override {
@@ -180,31 +214,41 @@ class LocalFileSystemImpl final : public FileSystem {
   }
 
   Result<std::string> Get(const std::string& path_or_uri) override {
+    // Straight into the string (no bounce buffer); a file that grows while being read is read
+    // to its end, one that shrinks up to its new end.
+    ASSIGN_OR_RETURN(std::unique_ptr<RandomAccessFile> file, OpenRead(path_or_uri));
+    std::string out(static_cast<size_t>(file->size()), '\0');
+    ASSIGN_OR_RETURN(int64_t done, file->ReadAt(0, file->size(), out.data()));
+    out.resize(static_cast<size_t>(done));
+    if (done < file->size()) return out;
+    char buffer[1 << 16];
+    while (true) {
+      ASSIGN_OR_RETURN(int64_t n,
+                       file->ReadAt(static_cast<int64_t>(out.size()), sizeof(buffer), buffer));
+      if (n == 0) break;
+      out.append(buffer, static_cast<size_t>(n));
+    }
+    return out;
+  }
+
+  Result<std::unique_ptr<RandomAccessFile>> OpenRead(const std::string& path_or_uri) override {
     std::string path = LocalPath(path_or_uri);
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return ErrnoStatus(errno, "cannot open", path);
-    std::string out;
     struct stat st {};
-    if (::fstat(fd, &st) != 0) st = {};
+    if (::fstat(fd, &st) != 0) {
+      Status status = ErrnoStatus(errno, "cannot stat", path);
+      ::close(fd);
+      return status;
+    }
     if (S_ISDIR(st.st_mode)) {
       ::close(fd);
       return Status::IOError("cannot read '{}': is a directory", path);
     }
-    if (st.st_size > 0) out.reserve(static_cast<size_t>(st.st_size));
-    char buffer[1 << 16];
-    while (true) {
-      ssize_t n = ::read(fd, buffer, sizeof(buffer));
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        Status status = ErrnoStatus(errno, "cannot read", path);
-        ::close(fd);
-        return status;
-      }
-      if (n == 0) break;
-      out.append(buffer, static_cast<size_t>(n));
-    }
-    ::close(fd);
-    return out;
+    // Read ahead generously: these files are read front to back.
+    (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    return std::unique_ptr<RandomAccessFile>(
+        std::make_unique<LocalReadableFile>(fd, std::move(path), st.st_size));
   }
 
   Result<bool> Exists(const std::string& path_or_uri) override {
@@ -306,7 +350,31 @@ class LocalFileSystemImpl final : public FileSystem {
   }
 };
 
+/// A whole file in memory (the default FileSystem::OpenRead).
+class InMemoryFile final : public RandomAccessFile {
+ public:
+  explicit InMemoryFile(std::string bytes) : bytes_(std::move(bytes)) {}
+  int64_t size() const override { return static_cast<int64_t>(bytes_.size()); }
+  Result<int64_t> ReadAt(int64_t offset, int64_t length, char* out) override {
+    if (offset < 0 || length < 0) {
+      return Status::Internal("read at {} for {} bytes", offset, length);
+    }
+    if (offset >= size()) return int64_t{0};
+    const int64_t n = std::min(length, size() - offset);
+    std::memcpy(out, bytes_.data() + offset, static_cast<size_t>(n));
+    return n;
+  }
+
+ private:
+  std::string bytes_;
+};
+
 }  // namespace
+
+Result<std::unique_ptr<RandomAccessFile>> FileSystem::OpenRead(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string bytes, Get(path));
+  return std::unique_ptr<RandomAccessFile>(std::make_unique<InMemoryFile>(std::move(bytes)));
+}
 
 std::shared_ptr<FileSystem> LocalFileSystem() {
   static const std::shared_ptr<FileSystem> instance = std::make_shared<LocalFileSystemImpl>();

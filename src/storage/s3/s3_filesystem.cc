@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstring>
 #include <random>
 
 #include <nlohmann/json.hpp>
@@ -275,6 +276,58 @@ Status S3FileSystem::AtomicCreate(const std::string& path, std::string_view byte
 Result<std::string> S3FileSystem::Get(const std::string& path) {
   ASSIGN_OR_RETURN(S3Path p, ParseS3Path(path));
   return client_->GetObject(p.bucket, p.key);
+}
+
+namespace {
+
+/// Bytes an S3 read fetches at least: a GET costs a round trip, so small sequential reads (a
+/// reader's blocks) are served from one bigger ranged GET.
+constexpr int64_t kS3ReadAheadBytes = int64_t{8} << 20;
+
+/// An S3 object read by ranged GETs, up to the size HEAD reported when it was opened. Keeps the
+/// last GET's bytes: a read within them is served from memory.
+class S3ReadableFile final : public RandomAccessFile {
+ public:
+  S3ReadableFile(std::shared_ptr<S3Client> client, S3Path path, int64_t size)
+      : client_(std::move(client)), path_(std::move(path)), size_(size) {}
+
+  int64_t size() const override { return size_; }
+
+  Result<int64_t> ReadAt(int64_t offset, int64_t length, char* out) override {
+    if (offset < 0 || length < 0) {
+      return Status::Internal("read of {} at {} for {} bytes", path_.Uri(), offset, length);
+    }
+    if (offset >= size_ || length == 0) return int64_t{0};
+    length = std::min(length, size_ - offset);
+    const int64_t cached_end = cached_offset_ + static_cast<int64_t>(cached_.size());
+    if (offset < cached_offset_ || offset + length > cached_end) {
+      const int64_t fetch = std::min(std::max(length, kS3ReadAheadBytes), size_ - offset);
+      cached_.clear();
+      ASSIGN_OR_RETURN(cached_, client_->GetObject(path_.bucket, path_.key, offset, fetch));
+      cached_offset_ = offset;
+    }
+    // An object replaced by a shorter one since the HEAD answers short: the caller sees the end.
+    const int64_t available = cached_offset_ + static_cast<int64_t>(cached_.size()) - offset;
+    const int64_t n = std::clamp<int64_t>(available, 0, length);
+    std::memcpy(out, cached_.data() + (offset - cached_offset_), static_cast<size_t>(n));
+    return n;
+  }
+
+ private:
+  std::shared_ptr<S3Client> client_;
+  S3Path path_;
+  int64_t size_;
+  std::string cached_;  // the bytes of the last GET, from cached_offset_
+  int64_t cached_offset_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<RandomAccessFile>> S3FileSystem::OpenRead(const std::string& path) {
+  ASSIGN_OR_RETURN(S3Path p, ParseS3Path(path));
+  ASSIGN_OR_RETURN(ObjectInfo info, client_->HeadObject(p.bucket, p.key));
+  return std::unique_ptr<RandomAccessFile>(
+      std::make_unique<S3ReadableFile>(client_, std::move(p), info.size));
 }
 
 Result<std::string> S3FileSystem::GetRange(const std::string& path, int64_t offset,

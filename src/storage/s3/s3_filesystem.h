@@ -6,6 +6,7 @@
 //   AtomicCreate PUT If-None-Match: * where the server honours it (probed once per bucket in
 //                `auto` mode), else HEAD + PUT serialised within the process
 //   Get/Exists   GET / HEAD, then a one-key LIST of "path/" for folders
+//   OpenRead     HEAD (the size), then a ranged GET per read
 //   List         ListObjectsV2 with delimiter '/' (every page); NotFound when nothing is there
 //   Remove       LIST of the prefix, abort of the uploads recorded by staging markers, then
 //                multi-object DELETE of "path" and everything under "path/"
@@ -47,6 +48,8 @@ class S3FileSystem final : public FileSystem {
   Status Put(const std::string& path, std::string_view bytes) override;
   Status AtomicCreate(const std::string& path, std::string_view bytes) override;
   Result<std::string> Get(const std::string& path) override;
+  /// HEAD for the size, then one ranged GET per ReadAt.
+  Result<std::unique_ptr<RandomAccessFile>> OpenRead(const std::string& path) override;
   Result<bool> Exists(const std::string& path) override;
   Result<std::vector<FileInfo>> List(const std::string& dir) override;
   Result<std::vector<FileInfo>> ListRecursive(const std::string& dir) override;

@@ -46,6 +46,42 @@ TEST_P(FileSystemConformanceTest, GetMissingIsNotFound) {
   ASSERT_RAISES(kNotFound, "missing.txt", fs_->Get(Path("missing.txt")));
 }
 
+TEST_P(FileSystemConformanceTest, OpenReadReadsRanges) {
+  std::string data;
+  for (int i = 0; i < 20000; ++i) data += static_cast<char>('a' + (i * 7 + i / 26) % 26);
+  ASSERT_OK(fs_->Put(Path("r/data"), data));
+  ASSERT_OK_AND_ASSIGN(auto file, fs_->OpenRead(Path("r/data")));
+  EXPECT_EQ(file->size(), static_cast<int64_t>(data.size()));
+  // In pieces that do not divide the size: every byte once, in order, then 0 at the end.
+  std::string got;
+  std::string buffer(3001, '\0');
+  while (true) {
+    ASSERT_OK_AND_ASSIGN(int64_t n,
+                         file->ReadAt(static_cast<int64_t>(got.size()),
+                                      static_cast<int64_t>(buffer.size()), buffer.data()));
+    if (n == 0) break;
+    got.append(buffer.data(), static_cast<size_t>(n));
+    if (got.size() < data.size()) {
+      EXPECT_EQ(n, static_cast<int64_t>(buffer.size()));
+    }
+  }
+  EXPECT_EQ(got, data);
+  // Anywhere, in any order; short only at the end.
+  ASSERT_OK_AND_ASSIGN(int64_t n, file->ReadAt(12345, 10, buffer.data()));
+  EXPECT_EQ(std::string(buffer.data(), static_cast<size_t>(n)), data.substr(12345, 10));
+  ASSERT_OK_AND_ASSIGN(n, file->ReadAt(static_cast<int64_t>(data.size()) - 4, 100, buffer.data()));
+  EXPECT_EQ(std::string(buffer.data(), static_cast<size_t>(n)), data.substr(data.size() - 4));
+  ASSERT_OK_AND_ASSIGN(n, file->ReadAt(static_cast<int64_t>(data.size()) + 10, 5, buffer.data()));
+  EXPECT_EQ(n, 0);
+  // Empty files; missing files are NotFound.
+  ASSERT_OK(fs_->Put(Path("r/empty"), ""));
+  ASSERT_OK_AND_ASSIGN(auto empty, fs_->OpenRead(Path("r/empty")));
+  EXPECT_EQ(empty->size(), 0);
+  ASSERT_OK_AND_ASSIGN(n, empty->ReadAt(0, 10, buffer.data()));
+  EXPECT_EQ(n, 0);
+  ASSERT_RAISES(kNotFound, "missing", fs_->OpenRead(Path("r/missing")));
+}
+
 TEST_P(FileSystemConformanceTest, Exists) {
   ASSERT_OK_AND_ASSIGN(bool exists, fs_->Exists(Path("x")));
   EXPECT_FALSE(exists);

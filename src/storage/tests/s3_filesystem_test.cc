@@ -1,6 +1,6 @@
 // S3FileSystem against s3rver (real S3 REST, real SigV4 checks): the FileSystem conformance suite
-// plus what only object stores have (multipart uploads, ranged reads, pagination, the
-// If-None-Match probe and its fallback).
+// plus what only object stores have (multipart uploads, ranged reads and read-ahead, pagination,
+// the If-None-Match probe and its fallback).
 #include <random>
 
 #include "storage/tests/filesystem_conformance.h"
@@ -67,6 +67,21 @@ TEST_F(S3rverTest, MultipartStagedWriterIsInvisibleUntilPublish) {
   EXPECT_EQ(range, data.substr(5 << 20, 37));
   ASSERT_OK_AND_ASSIGN(range, fs_->GetRange(Path("out/big.json"), data.size() - 5, -1));
   EXPECT_EQ(range, data.substr(data.size() - 5));
+  // Read in 1 MiB pieces (a reader's blocks): one HEAD, then one GET per 8 MiB read ahead.
+  const int64_t requests_before = fs_->client().stats().requests.load();
+  ASSERT_OK_AND_ASSIGN(auto file, fs_->OpenRead(Path("out/big.json")));
+  ASSERT_EQ(file->size(), static_cast<int64_t>(data.size()));
+  std::string pieces;
+  std::string piece(1 << 20, '\0');
+  while (true) {
+    ASSERT_OK_AND_ASSIGN(int64_t n, file->ReadAt(static_cast<int64_t>(pieces.size()),
+                                                 static_cast<int64_t>(piece.size()), piece.data()));
+    if (n == 0) break;
+    pieces.append(piece.data(), static_cast<size_t>(n));
+  }
+  EXPECT_TRUE(pieces == data);
+  const int64_t gets = (static_cast<int64_t>(data.size()) + (8 << 20) - 1) / (8 << 20);  // 3
+  EXPECT_EQ(fs_->client().stats().requests.load() - requests_before, 1 + gets);
 }
 
 TEST_F(S3rverTest, RemovingTheStagingFolderRemovesTheUploadMarker) {
