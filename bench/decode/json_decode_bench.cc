@@ -274,6 +274,32 @@ void BM_JsonDecoderIntoColumns(benchmark::State& state) {
 }
 BENCHMARK(BM_JsonDecoderIntoColumns)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
 
+/// Sluice with projection pushdown: the columns the e2e filter + projection query reads
+/// (bench/e2e: everything but referrer and tags) decoded, the other two fields skipped.
+void BM_JsonDecoderPushdown(benchmark::State& state) {
+  const Input& input = ClickstreamInput();
+  DecodeOptions options;
+  for (const Field& field : input.schema->fields()) {
+    options.used_columns.push_back(field.name != "referrer" && field.name != "tags");
+  }
+  auto decoder = MakeDecoder(DecodeFormat::kJson, input.schema, options);
+  if (!decoder.ok()) std::abort();
+  for (auto _ : state) {
+    if (!(*decoder)->DecodeText(input.ndjson).ok()) {
+      state.SkipWithError("decode error");
+      return;
+    }
+    auto batch = (*decoder)->Finish();
+    if (!batch.ok() || batch->num_rows() != kRecords) {
+      state.SkipWithError("wrong batch");
+      return;
+    }
+    benchmark::DoNotOptimize(batch->num_rows());
+  }
+  SetCounters(state, input);
+}
+BENCHMARK(BM_JsonDecoderPushdown)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
+
 /// Sluice: the same records as separate payloads (Kafka values: no padding after them, so each
 /// is copied before parsing).
 void BM_JsonDecoderPayloads(benchmark::State& state) {

@@ -29,6 +29,12 @@ Result<std::unique_ptr<CsvDecoder>> CsvDecoder::Make(SchemaRef schema, DecodeOpt
   if (!options.rescued_data_column.empty()) {
     return Status::Config("rescuedDataColumn is a JSON option; CSV columns map by position");
   }
+  const std::vector<bool>& used = options.used_columns;
+  if (!used.empty() && used.size() != static_cast<size_t>(schema->num_fields())) {
+    return Status::Internal("used_columns has {} flags for {} columns", used.size(),
+                            schema->num_fields());
+  }
+  auto is_used = [&used](int column) { return used.empty() || used[static_cast<size_t>(column)]; };
   for (int i = 0; i < schema->num_fields(); ++i) {
     if (i == d.corrupt_column_) continue;
     const Field& field = schema->field(i);
@@ -38,6 +44,7 @@ Result<std::unique_ptr<CsvDecoder>> CsvDecoder::Make(SchemaRef schema, DecodeOpt
     }
     d.columns_.emplace_back(field.type);
     d.decoded_columns_.push_back(i);
+    d.skipped_.push_back(!is_used(i));
   }
   if (!options.timestamp_format.empty()) {
     ASSIGN_OR_RETURN(d.timestamp_pattern_, DateTimePattern::Compile(options.timestamp_format));
@@ -45,7 +52,9 @@ Result<std::unique_ptr<CsvDecoder>> CsvDecoder::Make(SchemaRef schema, DecodeOpt
   if (!options.date_format.empty()) {
     ASSIGN_OR_RETURN(d.date_pattern_, DateTimePattern::Compile(options.date_format));
   }
-  if (d.corrupt_column_ >= 0) d.corrupt_writer_ = std::make_unique<ColumnWriter>(StringType());
+  if (d.corrupt_column_ >= 0 && is_used(d.corrupt_column_)) {
+    d.corrupt_writer_ = std::make_unique<ColumnWriter>(StringType());
+  }
   return decoder;
 }
 
@@ -200,31 +209,20 @@ bool CsvDecoder::DecodeField(std::string_view value, bool quoted, int column) {
       writer.AppendDouble(*number);
       return true;
     }
-    case TypeId::kTimestamp: {
-      std::optional<int64_t> micros = timestamp_pattern_.empty()
-                                          ? ParseTimestampMicros(value)
-                                          : timestamp_pattern_.ParseTimestampMicros(value);
-      if (!micros) {
-        return fail(bad_reason::kInvalidTimestamp,
-                    fmt::format("cannot parse {} as TIMESTAMP ({})", decode_util::Quoted(value),
-                                timestamp_pattern_.empty()
-                                    ? std::string("expected ISO-8601")
-                                    : "timestampFormat '" + timestamp_pattern_.pattern() + "'"));
-      }
-      writer.AppendInt64(*micros);
-      return true;
-    }
+    case TypeId::kTimestamp:
     case TypeId::kDate: {
-      std::optional<int32_t> days =
-          date_pattern_.empty() ? ParseDate(Trim(value)) : date_pattern_.ParseDate(value);
-      if (!days) {
-        return fail(
-            bad_reason::kInvalidDate,
-            fmt::format("cannot parse {} as DATE ({})", decode_util::Quoted(value),
-                        date_pattern_.empty() ? std::string("expected yyyy-MM-dd")
-                                              : "dateFormat '" + date_pattern_.pattern() + "'"));
+      const bool is_date = id == TypeId::kDate;
+      const DateTimePattern& pattern = is_date ? date_pattern_ : timestamp_pattern_;
+      int64_t parsed = 0;
+      if (!decode_util::ParseTemporal(value, is_date, pattern, &parsed)) {
+        decode_util::TemporalProblem problem = decode_util::TemporalError(value, is_date, pattern);
+        return fail(problem.kind, problem.reason);
       }
-      writer.AppendInt32(*days);
+      if (is_date) {
+        writer.AppendInt32(static_cast<int32_t>(parsed));
+      } else {
+        writer.AppendInt64(parsed);
+      }
       return true;
     }
     case TypeId::kStruct:
@@ -247,6 +245,7 @@ Status CsvDecoder::DecodeFields(std::string_view text, std::string_view raw, int
   if (parsed) {
     const size_t count = std::min(fields_.size(), num_columns);
     for (size_t i = 0; i < count; ++i) {
+      if (skipped_[i]) continue;  // nothing reads the column: not converted, not checked
       const FieldSpan& span = fields_[i];
       std::string_view value = text.substr(span.begin, span.end - span.begin);
       if (span.escaped) {
@@ -263,7 +262,9 @@ Status CsvDecoder::DecodeFields(std::string_view text, std::string_view raw, int
       }
       DecodeField(value, span.quoted, static_cast<int>(i));
     }
-    for (size_t i = count; i < num_columns; ++i) columns_[i].AppendNull();
+    for (size_t i = count; i < num_columns; ++i) {
+      if (!skipped_[i]) columns_[i].AppendNull();
+    }
     if (fields_.size() != num_columns) {
       Problem(bad_reason::kFieldCount, fmt::format("expected {} field{}, got {}", num_columns,
                                                    num_columns == 1 ? "" : "s", fields_.size()));
@@ -296,9 +297,10 @@ Status CsvDecoder::DecodeFields(std::string_view text, std::string_view raw, int
     return Status::OK();
   }
   if (!parsed) {
-    for (ColumnWriter& column : columns_) {
-      column.Truncate(rows_);
-      column.AppendNull();
+    for (size_t i = 0; i < num_columns; ++i) {
+      if (skipped_[i]) continue;
+      columns_[i].Truncate(rows_);
+      columns_[i].AppendNull();
     }
   }
   if (corrupt_writer_ != nullptr) corrupt_writer_->AppendString(ValidUtf8OrReplaced(raw));
@@ -363,10 +365,13 @@ Status CsvDecoder::DecodeText(std::string_view text) {
 Result<Batch> CsvDecoder::Finish() {
   std::vector<ColumnRef> columns(static_cast<size_t>(schema_->num_fields()));
   for (size_t i = 0; i < columns_.size(); ++i) {
-    columns[static_cast<size_t>(decoded_columns_[i])] = columns_[i].Finish();
+    columns[static_cast<size_t>(decoded_columns_[i])] =
+        skipped_[i] ? Column::MakeNull(columns_[i].type(), rows_) : columns_[i].Finish();
   }
-  if (corrupt_writer_ != nullptr) {
-    columns[static_cast<size_t>(corrupt_column_)] = corrupt_writer_->Finish();
+  if (corrupt_column_ >= 0) {
+    columns[static_cast<size_t>(corrupt_column_)] = corrupt_writer_ != nullptr
+                                                        ? corrupt_writer_->Finish()
+                                                        : Column::MakeNull(StringType(), rows_);
   }
   int64_t rows = rows_;
   rows_ = 0;

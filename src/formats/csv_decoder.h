@@ -53,6 +53,7 @@ class CsvDecoder final : public RecordDecoder {
   DateTimePattern date_pattern_;
   std::vector<ColumnWriter> columns_;  // one per decoded column, in CSV order
   std::vector<int> decoded_columns_;   // schema index of columns_[i]
+  std::vector<bool> skipped_;          // columns_[i] is read by nothing: never decoded (NULL)
   int corrupt_column_ = -1;
   std::unique_ptr<ColumnWriter> corrupt_writer_;
   int64_t rows_ = 0;

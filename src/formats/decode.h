@@ -59,6 +59,11 @@ struct DecodeOptions {
   std::string null_value;
   /// Lines starting with this character are skipped; '\0' = none.
   char comment = '\0';
+  /// Projection pushdown: one flag per column of the decoder's schema; false = nothing reads the
+  /// column: it is not decoded (all NULL in the batch) and its field is skipped like an
+  /// undeclared one (so a bad value there no longer makes the record bad). Empty = all read.
+  /// Not an option of FromMap: sources set it from SourceContext::used_columns.
+  std::vector<bool> used_columns;
 
   /// From option values keyed by their canonical names (a connector's validated OptionSet):
   /// mode, columnNameOfCorruptRecord, rescuedDataColumn, timestampFormat, dateFormat, epochUnit,

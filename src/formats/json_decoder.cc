@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 #include <optional>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -165,13 +166,6 @@ inline bool ParseIsoTimestampFast(std::string_view s, int64_t* out, IsoDateCache
   return true;
 }
 
-/// ISO-8601 text to micros: the fixed layout first, then the general parser.
-inline std::optional<int64_t> IsoTimestampMicros(std::string_view text) {
-  int64_t micros = 0;
-  if (ParseIsoTimestampFast(text, &micros, nullptr)) return micros;
-  return ParseTimestampMicros(text);
-}
-
 /// JSON's whitespace.
 inline bool IsJsonBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -191,10 +185,20 @@ bool NamesAllowFastPath(const JsonDecoder::FieldPlan& plan) {
   return true;
 }
 
+/// Binds plan (and its children) to `writer`; children marked skip get none (the writer's
+/// children are the others, in order). Fills decoded_mask.
 void BindWriters(JsonDecoder::FieldPlan& plan, ColumnWriter& writer) {
   plan.writer = &writer;
+  plan.decoded_mask = 0;
+  int next = 0;
   for (size_t i = 0; i < plan.children.size(); ++i) {
-    BindWriters(plan.children[i], writer.child(static_cast<int>(i)));
+    JsonDecoder::FieldPlan& child = plan.children[i];
+    if (child.skip) {
+      child.writer = nullptr;
+      continue;
+    }
+    if (i < 64) plan.decoded_mask |= uint64_t{1} << i;
+    BindWriters(child, writer.child(next++));
   }
 }
 
@@ -241,19 +245,35 @@ Result<std::unique_ptr<JsonDecoder>> JsonDecoder::Make(SchemaRef schema, DecodeO
   if (!options.date_format.empty()) {
     ASSIGN_OR_RETURN(d.date_pattern_, DateTimePattern::Compile(options.date_format));
   }
+  const std::vector<bool>& used = options.used_columns;
+  if (!used.empty() && used.size() != static_cast<size_t>(schema->num_fields())) {
+    return Status::Internal("used_columns has {} flags for {} columns", used.size(),
+                            schema->num_fields());
+  }
+  auto is_used = [&used](int column) { return used.empty() || used[static_cast<size_t>(column)]; };
   std::vector<Field> decoded;
+  std::vector<Field> written;  // the decoded columns read by the query (root_'s children)
+  std::vector<bool> skipped;
   for (int i = 0; i < schema->num_fields(); ++i) {
     if (i == d.corrupt_column_ || i == d.rescued_column_) continue;
     decoded.push_back(schema->field(i));
     d.decoded_columns_.push_back(i);
+    skipped.push_back(!is_used(i));
+    if (is_used(i)) written.push_back(schema->field(i));
   }
   d.root_plan_ = PlanFor(Field{"", StructType(decoded), true});
-  d.root_ = ColumnWriter(d.root_plan_.type);
+  for (size_t i = 0; i < skipped.size(); ++i) d.root_plan_.children[i].skip = skipped[i];
+  d.root_ = ColumnWriter(StructType(written));
   BindWriters(d.root_plan_, d.root_);
   d.fast_path_allowed_ = NamesAllowFastPath(d.root_plan_);
   d.fast_path_ = d.fast_path_allowed_;
-  if (d.corrupt_column_ >= 0) d.corrupt_writer_ = std::make_unique<ColumnWriter>(StringType());
-  if (d.rescued_column_ >= 0) d.rescued_writer_ = std::make_unique<ColumnWriter>(StringType());
+  // Unread corrupt-record or rescued-data columns are all NULL (and nothing is rescued).
+  if (d.corrupt_column_ >= 0 && is_used(d.corrupt_column_)) {
+    d.corrupt_writer_ = std::make_unique<ColumnWriter>(StringType());
+  }
+  if (d.rescued_column_ >= 0 && is_used(d.rescued_column_)) {
+    d.rescued_writer_ = std::make_unique<ColumnWriter>(StringType());
+  }
   return decoder;
 }
 
@@ -363,7 +383,8 @@ JsonDecoder::Outcome JsonDecoder::DecodeStruct(od::object& object, const FieldPl
       }
     }
     const FieldPlan& child_plan = plan.children[static_cast<size_t>(child)];
-    ColumnWriter& child_writer = writer.child(child);
+    if (child_plan.skip) continue;  // a column nothing reads: skipped like an unknown field
+    ColumnWriter& child_writer = *child_plan.writer;
     Outcome outcome;
     if (child_writer.length() > row) {
       outcome = FieldError(bad_reason::kDuplicateKey, "duplicate key");
@@ -385,7 +406,8 @@ JsonDecoder::Outcome JsonDecoder::DecodeStruct(od::object& object, const FieldPl
     child_writer.AppendNull();
   }
   for (size_t at = 0; at < num_children; ++at) {
-    ColumnWriter& child_writer = writer.child(static_cast<int>(at));
+    if (plan.children[at].skip) continue;
+    ColumnWriter& child_writer = *plan.children[at].writer;
     if (child_writer.length() != row) continue;
     child_writer.AppendNull();
     if (!plan.children[at].nullable) {
@@ -436,11 +458,15 @@ JsonDecoder::Outcome JsonDecoder::DecodeValue(od::value& value, const FieldPlan&
       return Outcome::kOk;
     }
     case TypeId::kInt32:
+      if (type != od::json_type::number) return Mismatch(value, type, plan);
+      return DecodeNumber<int32_t>(value, plan, writer);
     case TypeId::kInt64:
       if (type != od::json_type::number) return Mismatch(value, type, plan);
-      return DecodeInteger(value, plan, writer);
+      return DecodeNumber<int64_t>(value, plan, writer);
     case TypeId::kDouble:
-      return DecodeDouble(value, type, writer);
+      if (type == od::json_type::string) return DecodeDoubleString(value, writer);
+      if (type != od::json_type::number) return Mismatch(value, type, plan);
+      return DecodeNumber<double>(value, plan, writer);
     case TypeId::kString:
       return DecodeString(value, type, writer);
     case TypeId::kTimestamp:
@@ -501,89 +527,34 @@ JsonDecoder::Outcome JsonDecoder::NonFinite(std::string_view token, const FieldP
                     fmt::format("expected {}, got number {}", plan.type->ToString(), token));
 }
 
-JsonDecoder::Outcome JsonDecoder::DecodeInteger(od::value& value, const FieldPlan& plan,
-                                                ColumnWriter& writer) {
-  // Fast path: an integer token in range (one parse); anything else takes the exact path below.
-  {
-    int64_t fast = 0;
-    if (value.get_int64().get(fast) == simdjson::SUCCESS) {
-      if (plan.id == TypeId::kInt64) {
-        writer.AppendInt64(fast);
-        return Outcome::kOk;
-      }
-      if (fast >= std::numeric_limits<int32_t>::min() &&
-          fast <= std::numeric_limits<int32_t>::max()) {
-        writer.AppendInt32(static_cast<int32_t>(fast));
-        return Outcome::kOk;
-      }
-    }
-  }
-  od::number_type number_type;
-  if (auto error = value.get_number_type().get(number_type)) {
-    if (!IsValueError(error)) return RecordError(error);
-    number_type = od::number_type::floating_point_number;
-  }
-  int64_t result = 0;
-  auto out_of_range = [&]() {
-    return FieldError(bad_reason::kOutOfRange,
-                      fmt::format("number {} out of range for {}",
-                                  TrimRight(value.raw_json_token()), plan.type->ToString()));
-  };
-  if (number_type == od::number_type::signed_integer) {
-    if (auto error = value.get_int64().get(result)) {
-      if (!IsValueError(error)) return RecordError(error);
-      return out_of_range();
-    }
-  } else if (number_type == od::number_type::unsigned_integer) {
-    return out_of_range();
-  } else {
-    double number = 0;
-    if (auto error = value.get_double().get(number)) {
-      if (!IsValueError(error)) return RecordError(error);
-      return out_of_range();
-    }
-    if (std::trunc(number) != number) {
-      return FieldError(bad_reason::kTypeMismatch,
-                        fmt::format("expected {}, got number {} (not an integer)",
-                                    plan.type->ToString(), TrimRight(value.raw_json_token())));
-    }
-    if (!(number >= -kTwoPow63 && number < kTwoPow63)) return out_of_range();
-    result = static_cast<int64_t>(number);
-  }
-  if (plan.id == TypeId::kInt32) {
-    if (result < std::numeric_limits<int32_t>::min() ||
-        result > std::numeric_limits<int32_t>::max()) {
-      return out_of_range();
-    }
-    writer.AppendInt32(static_cast<int32_t>(result));
-  } else {
-    writer.AppendInt64(result);
-  }
-  return Outcome::kOk;
-}
+namespace {
 
-JsonDecoder::Outcome JsonDecoder::DecodeDouble(od::value& value, od::json_type type,
+/// DecodeNumber's target for TIMESTAMP and DATE columns: a number of epochUnits since 1970.
+struct EpochNumber {};
+
+}  // namespace
+
+template <typename T>
+JsonDecoder::Outcome JsonDecoder::DecodeNumber(od::value& value, const FieldPlan& plan,
                                                ColumnWriter& writer) {
-  static const FieldPlan kDoublePlan = [] {
-    FieldPlan plan;
-    plan.type = DoubleType();
-    plan.id = TypeId::kDouble;
-    return plan;
-  }();
-  if (type == od::json_type::string) {
-    std::string_view text;
-    if (auto error = value.get_string().get(text)) return RecordError(error);
-    double number = 0;
-    if (!decode_util::ParseNonFinite(text, &number)) {
-      return FieldError(bad_reason::kTypeMismatch,
-                        fmt::format("expected DOUBLE, got string {}", decode_util::Quoted(text)));
+  constexpr bool kInteger = std::is_same_v<T, int32_t> || std::is_same_v<T, int64_t>;
+  constexpr bool kDouble = std::is_same_v<T, double>;
+  static_assert(kInteger || kDouble || std::is_same_v<T, EpochNumber>);
+  // Fast paths: the usual token read once; anything else takes the exact steps below.
+  if constexpr (kInteger) {
+    int64_t fast = 0;
+    if (value.get_int64().get(fast) == simdjson::SUCCESS &&
+        (std::is_same_v<T, int64_t> || (fast >= std::numeric_limits<int32_t>::min() &&
+                                        fast <= std::numeric_limits<int32_t>::max()))) {
+      if constexpr (std::is_same_v<T, int64_t>) {
+        writer.AppendInt64(fast);
+      } else {
+        writer.AppendInt32(static_cast<int32_t>(fast));
+      }
+      return Outcome::kOk;
     }
-    writer.AppendDouble(number);
-    return Outcome::kOk;
-  }
-  if (type != od::json_type::number) return Mismatch(value, type, kDoublePlan);
-  {
-    // Fast path: any number whose magnitude is below 2^53 is exact as a double.
+  } else if constexpr (kDouble) {
+    // Any number whose magnitude is below 2^53 is exact as a double.
     double fast = 0;
     if (value.get_double().get(fast) == simdjson::SUCCESS && std::fabs(fast) < kTwoPow53) {
       writer.AppendDouble(fast);
@@ -595,43 +566,96 @@ JsonDecoder::Outcome JsonDecoder::DecodeDouble(od::value& value, od::json_type t
     if (!IsValueError(error)) return RecordError(error);
     number_type = od::number_type::floating_point_number;
   }
-  auto inexact = [&]() {
+  auto out_of_range = [&]() {
+    return FieldError(bad_reason::kOutOfRange,
+                      fmt::format("number {} out of range for {}",
+                                  TrimRight(value.raw_json_token()), plan.type->ToString()));
+  };
+  auto inexact = [&]() {  // an integer a DOUBLE cannot hold exactly
     return FieldError(bad_reason::kOutOfRange,
                       fmt::format("number {} is not exactly representable as DOUBLE",
                                   TrimRight(value.raw_json_token())));
   };
+  // A value error reading the token as its class: the number does not fit the column.
+  auto unreadable = [&](simdjson::error_code error, bool integer_token) {
+    if (!IsValueError(error)) return RecordError(error);
+    return kDouble && integer_token ? inexact() : out_of_range();
+  };
+  const int64_t per_unit = options_.epoch_unit == EpochUnit::kSeconds  ? kMicrosPerSecond
+                           : options_.epoch_unit == EpochUnit::kMillis ? 1000
+                                                                       : 1;
+  int64_t result = 0;  // integers: the value; TIMESTAMP/DATE: micros
   if (number_type == od::number_type::signed_integer) {
     int64_t integer = 0;
-    if (auto error = value.get_int64().get(integer)) {
-      if (!IsValueError(error)) return RecordError(error);
-      return inexact();
+    if (auto error = value.get_int64().get(integer)) return unreadable(error, true);
+    if constexpr (kDouble) {
+      const auto number = static_cast<double>(integer);
+      if (std::fabs(number) >= kTwoPow53 &&
+          (number >= kTwoPow63 || static_cast<int64_t>(number) != integer)) {
+        return inexact();
+      }
+      writer.AppendDouble(number);
+      return Outcome::kOk;
+    } else if constexpr (kInteger) {
+      result = integer;
+    } else if (__builtin_mul_overflow(integer, per_unit, &result)) {
+      return out_of_range();
     }
-    double number = static_cast<double>(integer);
-    if (std::fabs(number) >= kTwoPow53 &&
-        (number >= kTwoPow63 || static_cast<int64_t>(number) != integer)) {
-      return inexact();
-    }
-    writer.AppendDouble(number);
-    return Outcome::kOk;
-  }
-  if (number_type == od::number_type::unsigned_integer) {
+  } else if (number_type == od::number_type::unsigned_integer) {
+    if constexpr (!kDouble) return out_of_range();
     uint64_t integer = 0;
-    if (auto error = value.get_uint64().get(integer)) {
-      if (!IsValueError(error)) return RecordError(error);
-      return inexact();
-    }
-    double number = static_cast<double>(integer);
+    if (auto error = value.get_uint64().get(integer)) return unreadable(error, true);
+    const auto number = static_cast<double>(integer);
     if (number >= 18446744073709551616.0 || static_cast<uint64_t>(number) != integer) {
       return inexact();
     }
     writer.AppendDouble(number);
     return Outcome::kOk;
+  } else {
+    double number = 0;
+    if (auto error = value.get_double().get(number)) return unreadable(error, false);
+    if constexpr (kDouble) {
+      writer.AppendDouble(number);
+      return Outcome::kOk;
+    } else if constexpr (kInteger) {
+      if (std::trunc(number) != number) {
+        return FieldError(bad_reason::kTypeMismatch,
+                          fmt::format("expected {}, got number {} (not an integer)",
+                                      plan.type->ToString(), TrimRight(value.raw_json_token())));
+      }
+      if (!(number >= -kTwoPow63 && number < kTwoPow63)) return out_of_range();
+      result = static_cast<int64_t>(number);
+    } else {
+      const double scaled = std::floor(number * static_cast<double>(per_unit));
+      if (!(scaled >= -kTwoPow63 && scaled < kTwoPow63)) return out_of_range();
+      result = static_cast<int64_t>(scaled);
+    }
   }
+  if constexpr (std::is_same_v<T, int32_t>) {
+    if (result < std::numeric_limits<int32_t>::min() ||
+        result > std::numeric_limits<int32_t>::max()) {
+      return out_of_range();
+    }
+    writer.AppendInt32(static_cast<int32_t>(result));
+  } else if constexpr (std::is_same_v<T, int64_t>) {
+    writer.AppendInt64(result);
+  } else if constexpr (std::is_same_v<T, EpochNumber>) {
+    if (plan.id == TypeId::kDate) {
+      writer.AppendInt32(static_cast<int32_t>(FloorDiv(result, kMicrosPerDay)));
+    } else {
+      writer.AppendInt64(result);
+    }
+  }
+  return Outcome::kOk;
+}
+
+JsonDecoder::Outcome JsonDecoder::DecodeDoubleString(od::value& value, ColumnWriter& writer) {
+  std::string_view text;
+  if (auto error = value.get_string().get(text)) return RecordError(error);
   double number = 0;
-  if (auto error = value.get_double().get(number)) {
-    if (!IsValueError(error)) return RecordError(error);
-    return FieldError(bad_reason::kOutOfRange, fmt::format("number {} out of range for DOUBLE",
-                                                           TrimRight(value.raw_json_token())));
+  if (!decode_util::ParseNonFinite(text, &number)) {
+    return FieldError(bad_reason::kTypeMismatch,
+                      fmt::format("expected DOUBLE, got string {}", decode_util::Quoted(text)));
   }
   writer.AppendDouble(number);
   return Outcome::kOk;
@@ -658,74 +682,21 @@ JsonDecoder::Outcome JsonDecoder::DecodeTemporal(od::value& value, od::json_type
   if (type == od::json_type::string) {
     std::string_view text;
     if (auto error = value.get_string().get(text)) return RecordError(error);
+    const DateTimePattern& pattern = is_date ? date_pattern_ : timestamp_pattern_;
+    int64_t parsed = 0;
+    if (!decode_util::ParseTemporal(text, is_date, pattern, &parsed)) {
+      decode_util::TemporalProblem problem = decode_util::TemporalError(text, is_date, pattern);
+      return FieldError(problem.kind, std::move(problem.reason));
+    }
     if (is_date) {
-      std::optional<int32_t> days =
-          date_pattern_.empty() ? ParseDate(Trim(text)) : date_pattern_.ParseDate(text);
-      if (!days) {
-        return FieldError(
-            bad_reason::kInvalidDate,
-            fmt::format("cannot parse {} as DATE ({})", decode_util::Quoted(text),
-                        date_pattern_.empty() ? std::string("expected yyyy-MM-dd")
-                                              : "dateFormat '" + date_pattern_.pattern() + "'"));
-      }
-      writer.AppendInt32(*days);
+      writer.AppendInt32(static_cast<int32_t>(parsed));
     } else {
-      std::optional<int64_t> micros = timestamp_pattern_.empty()
-                                          ? IsoTimestampMicros(text)
-                                          : timestamp_pattern_.ParseTimestampMicros(text);
-      if (!micros) {
-        return FieldError(
-            bad_reason::kInvalidTimestamp,
-            fmt::format("cannot parse {} as TIMESTAMP ({})", decode_util::Quoted(text),
-                        timestamp_pattern_.empty()
-                            ? std::string("expected ISO-8601")
-                            : "timestampFormat '" + timestamp_pattern_.pattern() + "'"));
-      }
-      writer.AppendInt64(*micros);
+      writer.AppendInt64(parsed);
     }
     return Outcome::kOk;
   }
   if (type != od::json_type::number) return Mismatch(value, type, plan);
-  const int64_t per_unit = options_.epoch_unit == EpochUnit::kSeconds  ? kMicrosPerSecond
-                           : options_.epoch_unit == EpochUnit::kMillis ? 1000
-                                                                       : 1;
-  od::number_type number_type;
-  if (auto error = value.get_number_type().get(number_type)) {
-    if (!IsValueError(error)) return RecordError(error);
-    number_type = od::number_type::floating_point_number;
-  }
-  auto out_of_range = [&]() {
-    return FieldError(bad_reason::kOutOfRange,
-                      fmt::format("number {} out of range for {}",
-                                  TrimRight(value.raw_json_token()), plan.type->ToString()));
-  };
-  int64_t micros = 0;
-  if (number_type == od::number_type::signed_integer) {
-    int64_t number = 0;
-    if (auto error = value.get_int64().get(number)) {
-      if (!IsValueError(error)) return RecordError(error);
-      return out_of_range();
-    }
-    if (__builtin_mul_overflow(number, per_unit, &micros)) return out_of_range();
-  } else if (number_type == od::number_type::unsigned_integer) {
-    return out_of_range();
-  } else {
-    double number = 0;
-    if (auto error = value.get_double().get(number)) {
-      if (!IsValueError(error)) return RecordError(error);
-      return out_of_range();
-    }
-    double scaled = std::floor(number * static_cast<double>(per_unit));
-    if (!(scaled >= -kTwoPow63 && scaled < kTwoPow63)) return out_of_range();
-    micros = static_cast<int64_t>(scaled);
-  }
-  if (is_date) {
-    int64_t days = FloorDiv(micros, kMicrosPerDay);
-    writer.AppendInt32(static_cast<int32_t>(days));
-  } else {
-    writer.AppendInt64(micros);
-  }
-  return Outcome::kOk;
+  return DecodeNumber<EpochNumber>(value, plan, writer);
 }
 
 // ---- The fast path --------------------------------------------------------------------------
@@ -964,17 +935,21 @@ size_t JsonDecoder::FastStruct(const uint64_t* words, const uint8_t* strings, si
         continue;
       }
     }
+    expect = child + 1 == num_children ? 0 : child + 1;
+    if (children[child].skip) {  // a column nothing reads: skipped like an unknown field
+      at = TapeSkip(words, at + 1);
+      continue;
+    }
     const uint64_t bit = uint64_t{1} << child;
     if ((seen & bit) != 0) return 0;  // a duplicate key
     seen |= bit;
-    expect = child + 1 == num_children ? 0 : child + 1;
     at = FastValue(words, strings, at + 1, children[child]);
     if (at == 0) return 0;
   }
   plan.hint = expect;
-  if (seen != (num_children == 64 ? ~uint64_t{0} : (uint64_t{1} << num_children) - 1)) {
+  if (seen != plan.decoded_mask) {
     for (size_t i = 0; i < num_children; ++i) {
-      if ((seen & (uint64_t{1} << i)) != 0) continue;
+      if ((seen & (uint64_t{1} << i)) != 0 || children[i].skip) continue;
       // Missing: NULL, unless the column is NOT NULL.
       if (!children[i].nullable) return 0;
       children[i].writer->AppendNull();
@@ -1326,14 +1301,21 @@ void JsonDecoder::GoodRecord() {
 Result<Batch> JsonDecoder::Finish() {
   ColumnRef root = root_.Finish();
   std::vector<ColumnRef> columns(static_cast<size_t>(schema_->num_fields()));
+  size_t written = 0;
   for (size_t i = 0; i < decoded_columns_.size(); ++i) {
-    columns[static_cast<size_t>(decoded_columns_[i])] = root->children()[i];
+    const FieldPlan& plan = root_plan_.children[i];
+    columns[static_cast<size_t>(decoded_columns_[i])] =
+        plan.skip ? Column::MakeNull(plan.type, rows_) : root->children()[written++];
   }
-  if (corrupt_writer_ != nullptr) {
-    columns[static_cast<size_t>(corrupt_column_)] = corrupt_writer_->Finish();
+  if (corrupt_column_ >= 0) {
+    columns[static_cast<size_t>(corrupt_column_)] = corrupt_writer_ != nullptr
+                                                        ? corrupt_writer_->Finish()
+                                                        : Column::MakeNull(StringType(), rows_);
   }
-  if (rescued_writer_ != nullptr) {
-    columns[static_cast<size_t>(rescued_column_)] = rescued_writer_->Finish();
+  if (rescued_column_ >= 0) {
+    columns[static_cast<size_t>(rescued_column_)] = rescued_writer_ != nullptr
+                                                        ? rescued_writer_->Finish()
+                                                        : Column::MakeNull(StringType(), rows_);
   }
   int64_t rows = rows_;
   rows_ = 0;

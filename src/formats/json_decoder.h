@@ -71,6 +71,10 @@ class JsonDecoder final : public RecordDecoder {
     uint64_t key_words[2] = {0, 0};
     uint64_t key_masks[2] = {0, 0};
     ColumnWriter* writer = nullptr;  // this field's writer (the decoder's, bound once)
+    // A top-level column nothing reads (DecodeOptions::used_columns): its key is recognised,
+    // its value skipped like an undeclared field's, and it has no writer.
+    bool skip = false;
+    uint64_t decoded_mask = 0;  // STRUCT: the children not skipped (the first 64)
   };
 
  private:
@@ -82,10 +86,13 @@ class JsonDecoder final : public RecordDecoder {
                        ColumnWriter& writer, bool top_level);
   Outcome DecodeValue(simdjson::ondemand::value& value, const FieldPlan& plan,
                       ColumnWriter& writer);
-  Outcome DecodeInteger(simdjson::ondemand::value& value, const FieldPlan& plan,
-                        ColumnWriter& writer);
-  Outcome DecodeDouble(simdjson::ondemand::value& value, simdjson::ondemand::json_type type,
+  /// A JSON number into an INT (T = int32_t), BIGINT (int64_t), DOUBLE (double) or, as
+  /// epochUnits, a TIMESTAMP/DATE column: exact conversions only, else the precise reason.
+  template <typename T>
+  Outcome DecodeNumber(simdjson::ondemand::value& value, const FieldPlan& plan,
                        ColumnWriter& writer);
+  /// A DOUBLE given as a string: only the non-finite spellings ("NaN", "-Infinity", ...).
+  Outcome DecodeDoubleString(simdjson::ondemand::value& value, ColumnWriter& writer);
   Outcome DecodeTemporal(simdjson::ondemand::value& value, simdjson::ondemand::json_type type,
                          const FieldPlan& plan, ColumnWriter& writer);
   Outcome DecodeString(simdjson::ondemand::value& value, simdjson::ondemand::json_type type,
@@ -134,9 +141,9 @@ class JsonDecoder final : public RecordDecoder {
   DateTimePattern timestamp_pattern_;
   DateTimePattern date_pattern_;
   IsoDateCache date_cache_;
-  FieldPlan root_plan_;               // a STRUCT of the decoded columns
-  ColumnWriter root_;                 // its writer: child i = decoded column i
-  std::vector<int> decoded_columns_;  // schema index of root child i
+  FieldPlan root_plan_;               // a STRUCT of the decoded columns (skipped ones too)
+  ColumnWriter root_;                 // its writer: one child per column not skipped
+  std::vector<int> decoded_columns_;  // schema index of root_plan_ child i
   int corrupt_column_ = -1;
   int rescued_column_ = -1;
   std::unique_ptr<ColumnWriter> corrupt_writer_;

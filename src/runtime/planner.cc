@@ -210,6 +210,53 @@ struct SinkEntry {
   bool used = false;
 };
 
+/// Marks in `used` the source columns `expr` may read, resolving names as the binder does
+/// (sql/binder.cc: [source.]column[.field...], `*`, `source.*`, `struct_column.*`).
+void MarkColumnsRead(const sql::ParsedExpr& expr, const sql::InsertStmt& insert,
+                     const Schema& schema, std::vector<bool>* used) {
+  auto matches_source = [&insert](std::string_view name) {
+    return EqualsIgnoreCase(name, insert.source) ||
+           (!insert.source_alias.empty() && EqualsIgnoreCase(name, insert.source_alias));
+  };
+  auto mark_path = [&](const std::vector<std::string>& path) {
+    if (path.empty()) return;
+    int index = schema.FieldIndex(path[0]);
+    if (index < 0 && path.size() > 1 && matches_source(path[0])) {
+      index = schema.FieldIndex(path[1]);
+    }
+    if (index >= 0) (*used)[static_cast<size_t>(index)] = true;
+  };
+  if (expr.kind == sql::ExprKind::kColumnRef) mark_path(expr.path);
+  if (expr.kind == sql::ExprKind::kStar) {
+    if (expr.path.empty() || (expr.path.size() == 1 && matches_source(expr.path[0]) &&
+                              schema.FieldIndex(expr.path[0]) < 0)) {
+      used->assign(used->size(), true);
+    } else {
+      mark_path(expr.path);
+    }
+  }
+  for (const auto& child : expr.children) {
+    if (child) MarkColumnsRead(*child, insert, schema, used);
+  }
+}
+
+/// The source columns a query may read (an over-approximation: a column named anywhere in the
+/// SELECT list or WHERE, and the watermark column); empty when that is every column.
+std::vector<bool> SourceColumnsRead(const sql::InsertStmt& insert, const SourcePlan& source) {
+  const Schema& schema = *source.schema;
+  std::vector<bool> used(static_cast<size_t>(schema.num_fields()), false);
+  for (const sql::SelectItem& item : insert.select_list) {
+    if (item.expr) MarkColumnsRead(*item.expr, insert, schema, &used);
+  }
+  if (insert.where) MarkColumnsRead(*insert.where, insert, schema, &used);
+  if (source.watermark) {
+    int index = schema.FieldIndex(source.watermark->column);
+    if (index >= 0) used[static_cast<size_t>(index)] = true;
+  }
+  if (std::find(used.begin(), used.end(), false) == used.end()) used.clear();
+  return used;
+}
+
 std::string FormatOptions(const OptionSet& options) {
   std::vector<std::string> parts;
   for (const auto& [key, value] : options.values()) parts.push_back(key + "=" + value);
@@ -482,6 +529,18 @@ std::optional<Pipeline> PlanPipeline(const sql::Script& script, const ConnectorR
     query.source = source.plan;
     query.sink = sink.plan;
     query.bound = std::move(*bound);
+    if (query.bound.transform != nullptr) {
+      query.source_columns_read = SourceColumnsRead(*insert, source.plan);
+    }
+    if (!query.source_columns_read.empty()) {
+      // Projection pushdown: the runtime creates the source from this query's copy of the
+      // definition; the columns read reach the source through the context it builds.
+      query.source.def.create_source = [create_source = query.source.def.create_source,
+                                        used = query.source_columns_read](SourceContext context) {
+        context.used_columns = used;
+        return create_source(std::move(context));
+      };
+    }
     pipeline.queries.push_back(std::move(query));
   }
   if (!any_insert) {
@@ -535,6 +594,17 @@ std::string Pipeline::Explain() const {
                                                  : query.checkpoint_dir);
     if (query.bound.output_schema) {
       out += fmt::format("  output: {}\n", query.bound.output_schema->ToString());
+    }
+    if (!query.source_columns_read.empty() && query.source.schema) {
+      std::vector<std::string> read;
+      for (size_t i = 0; i < query.source_columns_read.size(); ++i) {
+        if (query.source_columns_read[i]) {
+          read.push_back(query.source.schema->field(static_cast<int>(i)).name);
+        }
+      }
+      out += fmt::format("  source columns read: {} of {} ({})\n", read.size(),
+                         query.source_columns_read.size(),
+                         read.empty() ? std::string("none") : Join(read, ", "));
     }
     if (query.bound.transform) out += Indent(query.bound.transform->Explain(), "    ");
   }

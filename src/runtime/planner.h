@@ -42,6 +42,10 @@ struct QueryPlan {
   Trigger trigger;
   /// This query's checkpoint folder; empty = a temporary one (no recovery across runs).
   std::string checkpoint_dir;
+  /// Projection pushdown: per column of source.schema, whether the query may read it (SELECT
+  /// list, WHERE, the watermark column); empty = all. Handed to the source as
+  /// SourceContext::used_columns, so decoders skip the other fields.
+  std::vector<bool> source_columns_read;
 };
 
 /// A planned pipeline: what `sluice run` runs and `sluice check` prints.

@@ -555,7 +555,9 @@ class DatagenSource final : public Source {
   Status DecodeAsJson(const Batch& rows, int64_t partition, int64_t first_offset,
                       std::vector<Batch>* out) {
     if (decoder_ == nullptr) {
-      ASSIGN_OR_RETURN(decoder_, MakeDecoder(DecodeFormat::kJson, context_.schema, {}));
+      DecodeOptions decode;
+      decode.used_columns = context_.used_columns;  // projection pushdown
+      ASSIGN_OR_RETURN(decoder_, MakeDecoder(DecodeFormat::kJson, context_.schema, decode));
       encoder_ = std::make_unique<JsonLinesEncoder>(*rows.schema());
     }
     payload_.clear();

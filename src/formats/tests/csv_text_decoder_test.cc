@@ -39,6 +39,45 @@ Decoded Decode(DecodeFormat format, const SchemaRef& schema, std::string_view te
   return out;
 }
 
+TEST(CsvDecoder, PushdownSkipsUnreadColumns) {
+  // The query reads id and born (and the corrupt-record column): name and score are not
+  // converted, so a bad value there is no longer a bad record; field counts and syntax still are.
+  DecodeOptions options;
+  options.used_columns = {true, false, false, true, true};
+  const std::string text =
+      "1,alice,1.5,2001-02-03\n"
+      "2,\"b\"\"ob\",oops,2002-02-02\n"  // a bad DOUBLE in an unread column
+      "x,carol,2.5,2003-03-03\n"         // a bad INT in a read column
+      "4,dave\n"                         // too few fields
+      "5,\"eve,1,2005-05-05\n";          // unterminated quote
+  auto d = Decode(DecodeFormat::kCsv, People(), text, options);
+  ASSERT_OK(d.status);
+  EXPECT_EQ(d.rows,
+            "1|NULL|NULL|2001-02-03|NULL\n"
+            "2|NULL|NULL|2002-02-02|NULL\n"
+            "NULL|NULL|NULL|2003-03-03|x,carol,2.5,2003-03-03\n"
+            "4|NULL|NULL|NULL|4,dave\n"
+            "NULL|NULL|NULL|NULL|5,\"eve,1,2005-05-05\n");
+  ASSERT_EQ(d.issues.size(), 3u);
+  EXPECT_EQ(d.issues[0].kind, bad_reason::kTypeMismatch);
+  EXPECT_EQ(d.issues[0].reason, "field 'id': expected INT, got \"x\"");
+  EXPECT_EQ(d.issues[1].kind, bad_reason::kFieldCount);
+  EXPECT_EQ(d.issues[2].kind, bad_reason::kMalformedCsv);
+  // The read columns hold what a full decode gives them.
+  auto full = Decode(DecodeFormat::kCsv, People(), text);
+  EXPECT_EQ(full.issues.size(), 4u);
+  EXPECT_NE(full.rows.find("2|b\"ob|NULL|2002-02-02|"), std::string::npos) << full.rows;
+  // DROPMALFORMED with the corrupt-record column unread too.
+  options.mode = DecodeMode::kDropMalformed;
+  options.used_columns = {false, true, false, false, false};
+  auto dropped = Decode(DecodeFormat::kCsv, People(), text, options);
+  EXPECT_EQ(dropped.rows,
+            "NULL|alice|NULL|NULL|NULL\n"
+            "NULL|b\"ob|NULL|NULL|NULL\n"
+            "NULL|carol|NULL|NULL|NULL\n");
+  EXPECT_EQ(dropped.issues.size(), 2u);
+}
+
 TEST(CsvDecoder, HeaderQuotesEscapesNulls) {
   DecodeOptions options;
   options.header = true;

@@ -656,6 +656,168 @@ TEST(JsonDecoderFastPath, ChunksFallBackOnLinesThatAreNotJsonLines) {
       << run.issues;
 }
 
+// ---- Projection pushdown (DecodeOptions::used_columns) ---------------------------------------
+
+TEST(JsonDecoderPushdown, UnreadColumnsAreNullAndTheirFieldsSkipped) {
+  // Clicks(): id, price, device, tags, ts, _corrupt_record; the query reads id, tags, and the
+  // corrupt-record column.
+  DecodeOptions options;
+  options.used_columns = {true, false, false, true, false, true};
+  const std::string text =
+      R"({"id":1,"price":2.5,"device":{"os":"ios","v":3},"tags":["a"],"ts":"2024-05-01T00:00:00Z"})"
+      "\n"
+      // Wrong types, a bad timestamp and a duplicate key, all in unread fields: a good record.
+      R"({"id":2,"price":"abc","device":[1],"ts":"yesterday","price":1,"tags":[]})"
+      "\n"
+      // A wrong type in a read field is still a bad record (the rest of the row kept).
+      R"({"id":"x","price":"abc","tags":["b"]})"
+      "\n"
+      // Malformed JSON is still a bad record, whatever field it is in.
+      R"({"id":4,"price":2.5,"tags":["c"])"
+      "\n";
+  for (bool fast : {true, false}) {
+    SCOPED_TRACE(fast ? "fast path" : "exact path");
+    DecodeRun run = RunDecoder(Clicks(), options, fast, text, /*as_payloads=*/false);
+    EXPECT_EQ(run.status, "OK");
+    EXPECT_EQ(run.rows,
+              "1|NULL|NULL|[a]|NULL|NULL\n"
+              "2|NULL|NULL|[]|NULL|NULL\n"
+              "NULL|NULL|NULL|[b]|NULL|{\"id\":\"x\",\"price\":\"abc\",\"tags\":[\"b\"]}\n"
+              "NULL|NULL|NULL|NULL|NULL|{\"id\":4,\"price\":2.5,\"tags\":[\"c\"]\n");
+    EXPECT_EQ(run.issues,
+              "2:3 type_mismatch [field 'id': expected BIGINT, got string \"x\"] false "
+              "{\"id\":\"x\",\"price\":\"abc\",\"tags\":[\"b\"]}\n"
+              "3:4 malformed_json [malformed JSON: JSON document ended early in the middle of an "
+              "object or array.] "
+              "false "
+              "{\"id\":4,\"price\":2.5,\"tags\":[\"c\"]\n");
+  }
+  // Without pushdown the same text has three bad records.
+  DecodeRun full = RunDecoder(Clicks(), {}, true, text, false);
+  EXPECT_NE(full.issues.find("1:2 type_mismatch [field 'price': expected DOUBLE"),
+            std::string::npos)
+      << full.issues;
+  // No column read (SELECT 1 FROM s): every record still parsed, rows counted.
+  options.used_columns.assign(6, false);
+  DecodeRun none = RunDecoder(Clicks(), options, true, text, false);
+  std::string all_null;
+  for (int row = 0; row < 4; ++row) all_null += "NULL|NULL|NULL|NULL|NULL|NULL\n";
+  EXPECT_EQ(none.rows, all_null);
+  EXPECT_EQ(none.issues.find("type_mismatch"), std::string::npos) << none.issues;
+  EXPECT_NE(none.issues.find("3:4 malformed_json"), std::string::npos) << none.issues;
+  // A wrong number of flags is a programming error, not a crash.
+  options.used_columns = {true};
+  EXPECT_FALSE(JsonDecoder::Make(Clicks(), options).ok());
+}
+
+TEST(JsonDecoderPushdown, NotNullAndRescuedColumnsUnread) {
+  auto schema = std::make_shared<Schema>(std::vector<Field>{
+      {"id", Int64Type(), true},
+      {"n", Int32Type(), false},
+      {"_rescued", StringType(), true},
+  });
+  DecodeOptions options;
+  options.rescued_data_column = "_rescued";
+  const std::string text = "{\"id\":1,\"other\":2}\n{\"id\":2,\"n\":null}\n";
+  // n NOT NULL but unread: missing or null is no longer a bad record; the rescued column unread:
+  // unknown fields are skipped, nothing is rescued.
+  options.used_columns = {true, false, false};
+  for (bool fast : {true, false}) {
+    DecodeRun run = RunDecoder(schema, options, fast, text, false);
+    EXPECT_EQ(run.rows, "1|NULL|NULL\n2|NULL|NULL\n");
+    EXPECT_EQ(run.issues, "");
+  }
+  // The rescued column read: unknown fields rescued, but not the unread declared field.
+  options.used_columns = {true, false, true};
+  for (bool fast : {true, false}) {
+    DecodeRun run = RunDecoder(schema, options, fast,
+                               "{\"id\":1,\"other\":2,\"n\":\"bad\"}\n{\"id\":2,\"N\":3}\n", false);
+    EXPECT_EQ(run.rows, "1|NULL|{\"other\":2}\n2|NULL|NULL\n");
+    EXPECT_EQ(run.issues, "");
+  }
+}
+
+/// Column `column` of `batch`, one line per row.
+std::vector<std::string> ColumnLines(const Batch& batch, int column) {
+  const Field& field = batch.schema()->field(column);
+  auto one = Batch::Make(std::make_shared<Schema>(std::vector<Field>{field}),
+                         {batch.column(column)}, batch.num_rows());
+  EXPECT_TRUE(one.ok());
+  std::vector<std::string> lines;
+  const std::string text = BatchToRowsText(*one);
+  for (size_t pos = 0; pos < text.size();) {
+    size_t end = text.find('\n', pos);
+    lines.push_back(text.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return lines;
+}
+
+TEST(JsonDecoderPushdown, RandomLinesSameReadColumnsAsAFullDecode) {
+  // Random subsets of read columns over the random (good and broken) lines: the fast and exact
+  // paths agree; and every read column holds what a full decode gives it, except in rows that
+  // a full decode found bad as a whole (a syntax error inside an unread field's value is not
+  // seen: unread fields are skipped like undeclared ones).
+  const SchemaRef schema = std::make_shared<Schema>(std::vector<Field>{
+      {"id", Int64Type(), true},
+      {"n", Int32Type(), false},
+      {"price", DoubleType(), true},
+      {"ok", BooleanType(), true},
+      {"ts", TimestampType(), true},
+      {"day", DateType(), true},
+      {"device", StructType({{"os", StringType(), false}, {"v", Int32Type(), true}}), true},
+      {"tags", ListType(StringType()), true},
+      {"_corrupt_record", StringType(), true},
+  });
+  std::mt19937_64 rng(99);
+  int64_t fast_records = 0;
+  for (uint64_t seed = 1; seed <= 4; ++seed) {
+    const std::string text = RandomJsonLines(seed, 500);
+    DecodeOptions options;
+    auto full_decoder = JsonDecoder::Make(schema, options);
+    ASSERT_OK((*full_decoder)->DecodeText(text));
+    ASSERT_OK_AND_ASSIGN(Batch full, (*full_decoder)->Finish());
+    std::vector<bool> whole_record_bad(static_cast<size_t>(full.num_rows()), false);
+    for (const DecodeIssue& issue : (*full_decoder)->TakeIssues()) {
+      if (issue.kind != bad_reason::kTypeMismatch && issue.kind != bad_reason::kOutOfRange &&
+          issue.kind != bad_reason::kInvalidTimestamp && issue.kind != bad_reason::kInvalidDate &&
+          issue.kind != bad_reason::kNullInNotNull && issue.kind != bad_reason::kDuplicateKey) {
+        whole_record_bad[static_cast<size_t>(issue.record_index)] = true;
+      }
+    }
+    for (int round = 0; round < 4; ++round) {
+      options.used_columns.clear();
+      for (int i = 0; i < schema->num_fields(); ++i) options.used_columns.push_back(rng() % 2);
+      options.used_columns[8] = false;  // the corrupt text differs when fewer records are bad
+      SCOPED_TRACE(fmt::format("seed {} round {}", seed, round));
+      DecodeRun exact = RunDecoder(schema, options, false, text, false);
+      DecodeRun fast = RunDecoder(schema, options, true, text, false);
+      EXPECT_EQ(fast.status, exact.status);
+      EXPECT_EQ(FirstDifference(fast.rows, exact.rows), "");
+      EXPECT_EQ(FirstDifference(fast.issues, exact.issues), "");
+      fast_records += fast.fast_records;
+
+      auto decoder = JsonDecoder::Make(schema, options);
+      ASSERT_OK((*decoder)->DecodeText(text));
+      ASSERT_OK_AND_ASSIGN(Batch pushed, (*decoder)->Finish());
+      ASSERT_EQ(pushed.num_rows(), full.num_rows());
+      for (int column = 0; column < schema->num_fields(); ++column) {
+        std::vector<std::string> got = ColumnLines(pushed, column);
+        std::vector<std::string> want = ColumnLines(full, column);
+        ASSERT_EQ(got.size(), want.size());
+        for (size_t row = 0; row < got.size(); ++row) {
+          if (!options.used_columns[static_cast<size_t>(column)]) {
+            ASSERT_EQ(got[row], "NULL") << "row " << row << " column " << column;
+          } else if (!whole_record_bad[row]) {
+            ASSERT_EQ(got[row], want[row]) << "row " << row << " column " << column;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(fast_records, 4 * 4 * 300);
+}
+
 TEST(DecodeOptions, FromMap) {
   ASSERT_OK_AND_ASSIGN(auto options, DecodeOptions::FromMap({{"mode", "dropmalformed"},
                                                              {"sep", "\\t"},
