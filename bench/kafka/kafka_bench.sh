@@ -13,7 +13,9 @@
 # that (the script checks that every record is still there). The files baseline reads the same
 # bytes as PARTITIONS NDJSON files. Batches of BATCH records (default RECORDS / 4) on both sides:
 # maxOffsetsPerTrigger for Kafka, maxFilesPerTrigger for files. KAFKA_OPTIONS adds source options
-# (e.g. ", 'kafka.fetch.wait.max.ms' = '10'").
+# (e.g. ", 'kafka.fetch.wait.max.ms' = '10'"). Besides records/s of wall time (whole run, and the
+# batches after the first), each run reports records per CPU second (user + system time of
+# `sluice run`), and the script prints the load average: on a shared machine, read the ratios.
 set -euo pipefail
 SLUICE=$(realpath "$1")
 RECORDS=${2:-160000}
@@ -75,17 +77,20 @@ INSERT INTO lake SELECT * FROM events;
 SQL
 }
 
-run() {  # $1 kafka|files, $2 run number; prints "whole-run steady-state" records/s
+run() {  # $1 kafka|files, $2 run number; prints "whole-run steady-state per-cpu-second" records/s
   write_pipeline "$1" "$2"
   sync
   local start end
   start=$(date +%s%N)
-  taskset -c "$CPU" "$SLUICE" --log-level warn run "$1-$2.sql" --progress "$1-$2.jsonl"
+  /usr/bin/time -f "%U %S" -o "$1-$2.cpu" \
+    taskset -c "$CPU" "$SLUICE" --log-level warn run "$1-$2.sql" --progress "$1-$2.jsonl"
   end=$(date +%s%N)
   rm -rf "$WORK/out-$1-$2" "$WORK/ckpt-$1-$2"
   # Whole run: records / wall time of `sluice run` (start-up, connecting, every batch). Steady
   # state: the batches after the first, records / their triggerExecution time.
-  /usr/bin/python3 - "$1-$2.jsonl" "$RECORDS" "$(( end - start ))" <<'PY'
+  # CPU: records per second of user + system time of `sluice run` (all its threads, librdkafka's
+  # included; not the broker's), the figure the machine's load disturbs least.
+  /usr/bin/python3 - "$1-$2.jsonl" "$RECORDS" "$(( end - start ))" "$1-$2.cpu" <<'PY'
 import json, sys
 batches = [json.loads(line) for line in open(sys.argv[1])]
 rows = sum(b["numInputRows"] for b in batches)
@@ -93,13 +98,15 @@ if rows != int(sys.argv[2]):
     sys.exit(f"{sys.argv[1]}: read {rows} of {sys.argv[2]} records")
 later = batches[1:]
 steady = sum(b["numInputRows"] for b in later) / (sum(b["durationMs"]["triggerExecution"] for b in later) / 1e3)
-print(f"{rows / (int(sys.argv[3]) / 1e9):.0f} {steady:.0f}")
+cpu = sum(float(x) for x in open(sys.argv[4]).read().split())
+print(f"{rows / (int(sys.argv[3]) / 1e9):.0f} {steady:.0f} {rows / cpu:.0f}")
 PY
 }
 
 printf "%d records (%.1f MB of JSON, %d partitions/files), batches of %d, pipeline on CPU %s, broker on CPU %s\n" \
   "$RECORDS" "$(echo "$BYTES / 1000000" | bc -l)" "$PARTITIONS" "$BATCH" "$CPU" "$BROKER_CPU"
-printf "%-6s %14s %14s %16s %16s\n" run "kafka rec/s" "files rec/s" "kafka steady" "files steady"
+printf "%-6s %14s %14s %16s %16s %14s %14s\n" run "kafka rec/s" "files rec/s" "kafka steady" \
+  "files steady" "kafka /cpu-s" "files /cpu-s"
 : > kafka.txt
 : > files.txt
 for i in $(seq 1 "$RUNS"); do
@@ -111,13 +118,17 @@ for i in $(seq 1 "$RUNS"); do
   fi
   echo "$k" >> kafka.txt
   echo "$f" >> files.txt
-  printf "%-6s %14s %14s %16s %16s\n" "$i" "${k% *}" "${f% *}" "${k#* }" "${f#* }"
+  read -r k1 k2 k3 <<< "$k"
+  read -r f1 f2 f3 <<< "$f"
+  printf "%-6s %14s %14s %16s %16s %14s %14s\n" "$i" "$k1" "$f1" "$k2" "$f2" "$k3" "$f3"
 done
 median() {  # of column $1
   cut -d' ' -f"$1" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 K=$(median 1 < kafka.txt); F=$(median 1 < files.txt)
 KS=$(median 2 < kafka.txt); FS=$(median 2 < files.txt)
-printf "%-6s %14.0f %14.0f %16.0f %16.0f\n" median "$K" "$F" "$KS" "$FS"
-printf "kafka/files: whole run %.0f%%, steady state %.0f%% (target >= 80%%)\n" \
-  "$(echo "100 * $K / $F" | bc -l)" "$(echo "100 * $KS / $FS" | bc -l)"
+KC=$(median 3 < kafka.txt); FC=$(median 3 < files.txt)
+printf "%-6s %14.0f %14.0f %16.0f %16.0f %14.0f %14.0f\n" median "$K" "$F" "$KS" "$FS" "$KC" "$FC"
+printf "kafka/files: whole run %.0f%%, steady state %.0f%% (target >= 80%%); per CPU second %.0f%%\n" \
+  "$(echo "100 * $K / $F" | bc -l)" "$(echo "100 * $KS / $FS" | bc -l)" "$(echo "100 * $KC / $FC" | bc -l)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -44,6 +44,29 @@ void AppendMarkdownOptions(std::string& out, const char* title,
   out += "\n";
 }
 
+std::string MetadataType(const MetadataSpec& spec) {
+  return spec.type->ToString() + (spec.nullable ? "" : " NOT NULL");
+}
+
+void AppendTextMetadata(std::string& out, const std::vector<MetadataSpec>& specs) {
+  if (specs.empty()) return;
+  out += "  metadata columns (name TYPE METADATA FROM 'key'):\n";
+  for (const auto& spec : specs) {
+    out += fmt::format("    {:<22} {:<25} {}\n", spec.key, MetadataType(spec), spec.description);
+  }
+}
+
+void AppendMarkdownMetadata(std::string& out, const std::vector<MetadataSpec>& specs) {
+  if (specs.empty()) return;
+  out +=
+      "Source metadata columns (`name TYPE METADATA FROM 'key'`):\n\n| key | type | value "
+      "|\n|---|---|---|\n";
+  for (const auto& spec : specs) {
+    out += fmt::format("| `{}` | `{}` | {} |\n", spec.key, MetadataType(spec), spec.description);
+  }
+  out += "\n";
+}
+
 const char* Roles(const ConnectorDef& def) {
   if (def.is_source() && def.is_sink()) return "source, sink";
   return def.is_source() ? "source" : "sink";
@@ -56,6 +79,7 @@ std::string ConnectorsText(const ConnectorRegistry& registry) {
   for (const auto& [key, def] : registry.connectors()) {
     out += fmt::format("{} ({})\n  {}\n", def.name, Roles(def), def.description);
     AppendTextOptions(out, "source options", def.source_options);
+    AppendTextMetadata(out, def.metadata);
     AppendTextOptions(out, "sink options", def.sink_options);
     out += "\n";
   }
@@ -72,6 +96,7 @@ std::string ConnectorsMarkdown(const ConnectorRegistry& registry) {
   for (const auto& [key, def] : registry.connectors()) {
     out += fmt::format("### `{}` ({})\n\n{}\n\n", def.name, Roles(def), def.description);
     AppendMarkdownOptions(out, "Source options:", def.source_options);
+    AppendMarkdownMetadata(out, def.metadata);
     AppendMarkdownOptions(out, "Sink options:", def.sink_options);
   }
   AppendMarkdownOptions(out, "### Options every sink accepts", CommonSinkOptions());

@@ -93,7 +93,7 @@ SET 'checkpointLocation' = 'ckpt2';
 SET 'trigger' = 'availableNow';
 CREATE SOURCE more ($COLUMNS) WITH (
   'connector' = 'kafka', 'kafka.bootstrap.servers' = '$BROKERS', 'subscribe' = 'more',
-  'startingOffsets' = 'earliest', 'maxOffsetsPerTrigger' = '1000');
+  'startingOffsets' = 'earliest', 'maxOffsetsPerTrigger' = '250');
 CREATE SINK out2 WITH ('connector' = 'files', 'path' = 'out2', 'format' = 'parquet');
 INSERT INTO out2 SELECT * FROM more;
 SQL
@@ -101,12 +101,13 @@ s=0; SLUICE_FAULT_POINTS=runtime.after_sink_write@3 "$SLUICE" --log-level warn r
 [ "$s" = 137 ] || fail "fault point run: exit $s, $(tail -3 run2.log)"
 timeout 60 "$SLUICE" --log-level warn run more.sql 2>> run2.log || fail "restart after the fault point: $(tail -3 run2.log)"
 kcat_produce_spread more more_b.ndjson 4
-# SIGKILL once a few batches of the new input committed.
+# SIGKILL once a few batches of the new input committed (32 batches of 250: a batch takes a few
+# ms, so the run must be long enough to be killed in the middle).
 "$SLUICE" --log-level warn run more.sql --progress progress2.jsonl 2>> run2.log & pid=$!
 for _ in $(seq 1 400); do [ "$(cat progress2.jsonl 2>/dev/null | wc -l)" -ge 3 ] && break; sleep 0.025; done
 kill -KILL $pid 2>/dev/null || true
 wait $pid 2>/dev/null || true
-[ "$(wc -l < progress2.jsonl)" -lt 8 ] || fail "the run ended before the SIGKILL: make the input bigger"
+[ "$(wc -l < progress2.jsonl)" -lt 32 ] || fail "the run ended before the SIGKILL: make the input bigger"
 timeout 60 "$SLUICE" --log-level warn run more.sql 2>> run2.log || fail "restart after SIGKILL: $(tail -3 run2.log)"
 EVENTS_JSON="read_json('more.ndjson', format='newline_delimited', columns={event_id: 'VARCHAR', user_id: 'BIGINT', price: 'DOUBLE'})"
 check_exactly_once "availableNow with restarts" "read_parquet('out2/**/*.parquet')" 16000

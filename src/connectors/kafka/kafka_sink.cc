@@ -222,7 +222,7 @@ class KafkaSink final : public Sink {
   Result<SinkBatchStats> Commit(int64_t batch_id) override {
     if (batch_id <= committed_) return SinkBatchStats{};             // already committed: a no-op
     if (batch_id != batch_id_) RETURN_NOT_OK(StartBatch(batch_id));  // an empty batch
-    RETURN_NOT_OK(Flush());
+    RETURN_NOT_OK(WaitForDeliveries());
     if (failed_ > 0) {
       std::string error = fmt::format(
           "kafka sink: {} of the {} records of batch {} were not delivered; first error: {}",
@@ -432,7 +432,7 @@ class KafkaSink final : public Sink {
 
   /// Waits for the delivery report of every record produced (librdkafka fails a record after
   /// message.timeout.ms, so this ends).
-  Status Flush() {
+  Status WaitForDeliveries() {
     while (rd_kafka_outq_len(producer_.get()) > 0) {
       rd_kafka_resp_err_t error = rd_kafka_flush(producer_.get(), 1000);
       if (error != RD_KAFKA_RESP_ERR_NO_ERROR && error != RD_KAFKA_RESP_ERR__TIMED_OUT) {

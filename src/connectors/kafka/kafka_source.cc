@@ -3,11 +3,13 @@
 // Offsets: one partition id per Kafka partition ("topic-N"); a batch reads [start, end) of each,
 // where offsets are Kafka offsets. Planning asks the brokers for the partitions (metadata) and
 // their latest offsets (one ListOffsets round trip for all partitions, kept for LatestOffsets in
-// the same plan). Reading uses one consumer with the partitions assigned (never a group
-// rebalance), each partition on its own queue: the consumer keeps fetching ahead in the
-// background, a Read takes the records below its end and keeps the ones past it for the next
-// batch, and a Read that starts elsewhere (a replay) re-assigns the partition at its start. A
-// Read returns exactly the records with offsets in [start, end): offsets may have gaps
+// the same plan) on a client of its own: on the reading consumer's connection, such a request
+// waits behind the Fetch the consumer keeps open on a caught-up broker (fetch.wait.max.ms).
+// Reading uses one consumer with the partitions assigned (never a group rebalance), each
+// partition on its own queue: the consumer keeps fetching ahead in the background (a bounded
+// amount per partition), a Read takes the records below its end and keeps the ones past it for
+// the next batch, and a Read that starts elsewhere (a replay) re-assigns the partition at its
+// start. A Read returns exactly the records with offsets in [start, end): offsets may have gaps
 // (transaction markers, aborted records under read_committed), so the end is reached by a record
 // at or past it, or by the end-of-partition event at or past it.
 //
@@ -112,11 +114,15 @@ using kafka::PartitionOffsets;
 using kafka::Queue;
 using kafka::TopicPartition;
 
-constexpr int64_t kRowsPerBatch = 65536;    // decoded rows per output Batch
-constexpr int kMessagesPerFetch = 4096;     // messages taken from a partition queue at once
-constexpr int kWaitSliceMs = 100;           // longest single wait for a message
-constexpr int64_t kCommitDrainMs = 5000;    // how long closing waits for the last group commit
-constexpr int64_t kQueryAttemptMs = 10000;  // longest single metadata/offsets request
+constexpr int64_t kRowsPerBatch = 65536;        // decoded rows per output Batch
+constexpr int kMessagesPerFetch = 4096;         // messages taken from a partition queue at once
+constexpr int kWaitSliceMs = 100;               // longest single wait for a message
+constexpr int64_t kCommitDrainMs = 5000;        // how long closing waits for the last group commit
+constexpr int64_t kQueryAttemptMs = 10000;      // longest single metadata/offsets request
+constexpr int kPrefetchKiBPerPartition = 1024;  // default queued.max.messages.kbytes
+constexpr int kNudgeAfterMs = 5;          // an empty partition queue waits this long before a Nudge
+constexpr int64_t kNudgeIntervalMs = 50;  // at most one Nudge per partition this often
+constexpr int kNudgeTimeoutMs = 500;      // the Nudge's request
 constexpr const char* kInitialFile = "kafka-initial-offsets.json";
 constexpr const char* kEndingFile = "kafka-ending-offsets.json";
 
@@ -142,8 +148,7 @@ std::vector<MetadataSpec> KafkaMetadata() {
       {"timestampType", Int32Type(), false,
        "0 = CreateTime, 1 = LogAppendTime, -1 = none (Spark's values)."},
       {"headers", HeadersType(), false,
-       "The record's headers in order, as ARRAY<STRUCT<key STRING, value STRING>> (a header "
-       "without a value has a NULL value)."},
+       "The record's headers in order (a header without a value has a NULL value)."},
   };
 }
 
@@ -318,6 +323,7 @@ struct PartitionReader {
   int64_t log_start_seen = -1;
   /// The fetcher stopped on an error: re-assign before the next fetch.
   bool needs_reposition = false;
+  int64_t last_nudge_ms = -1000000;  // see KafkaSource::Nudge
 };
 
 class KafkaSource final : public Source {
@@ -359,7 +365,18 @@ class KafkaSource final : public Source {
     if (!payload_fields.empty()) {
       payload_schema_ = std::make_shared<Schema>(std::move(payload_fields));
       ASSIGN_OR_RETURN(DecodeOptions decode, DecodeOptions::FromMap(context_.options.values()));
+      if (!context_.used_columns.empty()) {  // projection pushdown, per payload column
+        for (int i = 0; i < context_.schema->num_fields(); ++i) {
+          if (context_.metadata_columns.count(context_.schema->field(i).name) == 0) {
+            decode.used_columns.push_back(context_.used_columns[static_cast<size_t>(i)]);
+          }
+        }
+      }
       ASSIGN_OR_RETURN(decoder_, MakeDecoder(config_.format, payload_schema_, decode));
+      decode_mode_ = decode.mode;
+      for (const Field& field : payload_schema_->fields()) {
+        if (!field.nullable && not_null_column_.empty()) not_null_column_ = field.name;
+      }
     }
     ResetBuilders();
 
@@ -372,10 +389,20 @@ class KafkaSource final : public Source {
                     : fmt::format("{}-{}", config_.group_id_prefix, context_.query_id);
     // fetch.wait.max.ms: a partition assigned while a fetch long-polls an idle broker joins the
     // next fetch; librdkafka's 500 ms would delay each replayed partition by that much.
-    std::map<std::string, std::string> defaults = {{"client.id", "sluice"},
-                                                   {"group.id", group_id_},
-                                                   {"log.connection.close", "false"},
-                                                   {"fetch.wait.max.ms", "100"}};
+    // queued.max.messages.kbytes: how far the consumer fetches ahead, per partition (it has a
+    // queue per partition): about a fetch response more than a batch takes. librdkafka's 64 MiB
+    // per partition would hold a whole backlog in memory, and fetching all of it competes with
+    // the batch being decoded (see Nudge).
+    std::map<std::string, std::string> defaults = {
+        {"client.id", "sluice"},
+        {"group.id", group_id_},
+        {"log.connection.close", "false"},
+        {"fetch.wait.max.ms", "100"},
+        {"queued.max.messages.kbytes", std::to_string(kPrefetchKiBPerPartition)},
+        // A fetch response is read whole before any of its records is available: 4 MiB (not
+        // librdkafka's 50 MiB, nor the 1 MiB it would derive from queued.max.messages.kbytes)
+        // brings the first records of a batch early and still ~50 MB/s at an 80 ms round trip.
+        {"fetch.max.bytes", "4194304"}};
     std::map<std::string, std::string> fixed = {{"enable.auto.commit", "false"},
                                                 {"enable.auto.offset.store", "false"},
                                                 {"enable.partition.eof", "true"},
@@ -383,6 +410,14 @@ class KafkaSource final : public Source {
     ASSIGN_OR_RETURN(consumer_, kafka::NewClient(context_.options, kafka::ClientRole::kConsumer,
                                                  defaults, fixed));
     commit_queue_.reset(rd_kafka_queue_new(consumer_.get()));
+    // The planning client: metadata and offsets requests only (it never fetches and joins no
+    // group), so they never wait behind the consumer's long-polling Fetch.
+    std::map<std::string, std::string> planner_fixed = fixed;
+    planner_fixed["group.id"] = "";
+    ASSIGN_OR_RETURN(planner_,
+                     kafka::NewClient(context_.options, kafka::ClientRole::kConsumer,
+                                      {{"client.id", "sluice"}, {"log.connection.close", "false"}},
+                                      planner_fixed));
     if (config_.end != EndKind::kNone) RETURN_NOT_OK(ResolveEnding());
     return Status::OK();
   }
@@ -597,7 +632,7 @@ class KafkaSource final : public Source {
       const struct rd_kafka_metadata* metadata = nullptr;
       const int64_t attempt_ms =
           std::min(kQueryAttemptMs, std::max<int64_t>(deadline - SteadyMs(), 1));
-      rd_kafka_resp_err_t error = rd_kafka_metadata(consumer_.get(), /*all_topics=*/1, nullptr,
+      rd_kafka_resp_err_t error = rd_kafka_metadata(planner_.get(), /*all_topics=*/1, nullptr,
                                                     &metadata, static_cast<int>(attempt_ms));
       if (error == RD_KAFKA_RESP_ERR_NO_ERROR) {
         std::vector<TopicPartition> out;
@@ -663,7 +698,7 @@ class KafkaSource final : public Source {
       const int64_t attempt_ms =
           std::min(kQueryAttemptMs, std::max<int64_t>(deadline - SteadyMs(), 1));
       rd_kafka_resp_err_t error =
-          rd_kafka_offsets_for_times(consumer_.get(), list.get(), static_cast<int>(attempt_ms));
+          rd_kafka_offsets_for_times(planner_.get(), list.get(), static_cast<int>(attempt_ms));
       if (error == RD_KAFKA_RESP_ERR_NO_ERROR) {
         for (int idx = 0; idx < list->cnt; ++idx) {
           const auto& element = list->elems[idx];
@@ -701,7 +736,7 @@ class KafkaSource final : public Source {
       const int64_t attempt_ms =
           std::min(kQueryAttemptMs, std::max<int64_t>(deadline - SteadyMs(), 1));
       rd_kafka_resp_err_t error = rd_kafka_query_watermark_offsets(
-          consumer_.get(), partition.topic.c_str(), partition.partition, &low, &high,
+          planner_.get(), partition.topic.c_str(), partition.partition, &low, &high,
           static_cast<int>(attempt_ms));
       if (error == RD_KAFKA_RESP_ERR_NO_ERROR) return std::make_pair(low, high);
       if (SteadyMs() >= deadline) {
@@ -992,44 +1027,80 @@ class KafkaSource final : public Source {
     return &reader;
   }
 
-  /// Assigns every partition of a planned batch at its start (unless already there), so
-  /// librdkafka fetches them all at once, ahead of the Reads, instead of one after the other.
+  /// Assigns every partition of a planned batch at its start (unless already there), all in one
+  /// assignment, so librdkafka fetches them together, ahead of the Reads, instead of one after
+  /// the other.
   Status PositionReaders(const OffsetMap& starts) {
+    std::vector<std::pair<PartitionReader*, int64_t>> moves;
     for (const auto& [id, offset] : starts) {
       ASSIGN_OR_RETURN(PartitionReader * reader, ReaderFor(id));
-      if (!reader->assigned || reader->next_offset != offset) {
-        RETURN_NOT_OK(Reposition(*reader, offset));
+      if (!reader->assigned || reader->next_offset != offset || reader->needs_reposition) {
+        moves.emplace_back(reader, offset);
       }
     }
-    return Status::OK();
+    return Reposition(moves);
   }
 
   /// (Re)assigns the partition at `offset`, dropping whatever was fetched from elsewhere.
   Status Reposition(PartitionReader& reader, int64_t offset) {
-    PartitionList list(rd_kafka_topic_partition_list_new(1));
-    rd_kafka_topic_partition_list_add(list.get(), reader.partition.topic.c_str(),
-                                      reader.partition.partition)
-        ->offset = offset;
-    if (reader.assigned) {
-      kafka::Error error(rd_kafka_incremental_unassign(consumer_.get(), list.get()));
+    return Reposition({{&reader, offset}});
+  }
+
+  /// (Re)assigns each reader's partition at its offset, in one unassignment and one assignment.
+  Status Reposition(const std::vector<std::pair<PartitionReader*, int64_t>>& moves) {
+    if (moves.empty()) return Status::OK();
+    PartitionList assigned(rd_kafka_topic_partition_list_new(static_cast<int>(moves.size())));
+    PartitionList wanted(rd_kafka_topic_partition_list_new(static_cast<int>(moves.size())));
+    for (const auto& [reader, offset] : moves) {
+      if (reader->assigned) {
+        rd_kafka_topic_partition_list_add(assigned.get(), reader->partition.topic.c_str(),
+                                          reader->partition.partition);
+      }
+      rd_kafka_topic_partition_list_add(wanted.get(), reader->partition.topic.c_str(),
+                                        reader->partition.partition)
+          ->offset = offset;
+    }
+    if (assigned->cnt > 0) {
+      kafka::Error error(rd_kafka_incremental_unassign(consumer_.get(), assigned.get()));
       if (error) {
         return Status::IOError("kafka source '{}': unassigning {}: {}", context_.source_name,
-                               reader.id, rd_kafka_error_string(error.get()));
+                               PartitionNames(assigned.get()), rd_kafka_error_string(error.get()));
       }
-      reader.assigned = false;
     }
-    reader.pending.clear();
-    DrainQueue(reader);
-    kafka::Error error(rd_kafka_incremental_assign(consumer_.get(), list.get()));
+    for (const auto& [reader, offset] : moves) {
+      reader->assigned = false;
+      reader->pending.clear();
+      DrainQueue(*reader);
+    }
+    kafka::Error error(rd_kafka_incremental_assign(consumer_.get(), wanted.get()));
     if (error) {
-      return Status::IOError("kafka source '{}': assigning {} at offset {}: {}",
-                             context_.source_name, reader.id, offset,
+      return Status::IOError("kafka source '{}': assigning {} at offsets {}: {}",
+                             context_.source_name, PartitionNames(wanted.get()),
+                             PartitionOffsetsText(wanted.get()),
                              rd_kafka_error_string(error.get()));
     }
-    reader.assigned = true;
-    reader.needs_reposition = false;
-    reader.next_offset = offset;
+    for (const auto& [reader, offset] : moves) {
+      reader->assigned = true;
+      reader->needs_reposition = false;
+      reader->next_offset = offset;
+    }
     return Status::OK();
+  }
+
+  static std::string PartitionNames(const rd_kafka_topic_partition_list_t* list) {
+    std::vector<std::string> ids;
+    for (int idx = 0; idx < list->cnt; ++idx) {
+      ids.push_back(kafka::PartitionId(list->elems[idx].topic, list->elems[idx].partition));
+    }
+    return Join(ids, ", ");
+  }
+
+  static std::string PartitionOffsetsText(const rd_kafka_topic_partition_list_t* list) {
+    std::vector<std::string> offsets;
+    for (int idx = 0; idx < list->cnt; ++idx) {
+      offsets.push_back(std::to_string(list->elems[idx].offset));
+    }
+    return Join(offsets, ", ");
   }
 
   void DrainQueue(PartitionReader& reader) {
@@ -1055,11 +1126,34 @@ class KafkaSource final : public Source {
     // one message only when there is none.
     ssize_t count = rd_kafka_consume_batch_queue(reader.queue.get(), 0, fetch_buffer_.data(), want);
     if (count <= 0) {
-      rd_kafka_message_t* message = rd_kafka_consume_queue(reader.queue.get(), wait_ms);
+      rd_kafka_message_t* message =
+          rd_kafka_consume_queue(reader.queue.get(), std::min(wait_ms, kNudgeAfterMs));
+      if (message == nullptr) {
+        Nudge(reader);
+        message = rd_kafka_consume_queue(reader.queue.get(), wait_ms);
+      }
       if (message != nullptr) out->emplace_back(message);
       return;
     }
     for (ssize_t idx = 0; idx < count; ++idx) out->emplace_back(fetch_buffer_[idx]);
+  }
+
+  /// Wakes the consumer's fetcher for the reader's partition. librdkafka (2.0) stops fetching a
+  /// partition whose queue holds queued.max.messages.kbytes, and only looks again when its
+  /// broker thread wakes up: for a response, a request, or once a second. A Read that emptied
+  /// the queue and waits would wait for that second; a request to the partition's leader (its
+  /// latest offset: one small ListOffsets; the answer is not needed) wakes the thread, which
+  /// then fetches every partition below the limit. At most one per kNudgeIntervalMs and
+  /// partition.
+  void Nudge(PartitionReader& reader) {
+    const int64_t now = SteadyMs();
+    if (now - reader.last_nudge_ms < kNudgeIntervalMs) return;
+    reader.last_nudge_ms = now;
+    PartitionList list(rd_kafka_topic_partition_list_new(1));
+    rd_kafka_topic_partition_list_add(list.get(), reader.partition.topic.c_str(),
+                                      reader.partition.partition)
+        ->offset = RD_KAFKA_OFFSET_END;
+    (void)rd_kafka_offsets_for_times(consumer_.get(), list.get(), kNudgeTimeoutMs);
   }
 
   Status ReadRange(PartitionReader& reader, int64_t start, int64_t end, std::vector<Batch>* out) {
@@ -1202,49 +1296,115 @@ class KafkaSource final : public Source {
       builders_.push_back(column.metadata ? ColumnBuilder::Make(column.type) : nullptr);
     }
     pending_rows_ = 0;
+    tombstone_rows_.clear();
   }
 
+  /// Decodes the values of `messages` and appends their rows. A record without a value (a
+  /// tombstone) is not decoded: its row has every value column NULL (the metadata columns
+  /// filled), unless a value column is NOT NULL: then it is a `null_in_not_null` bad record,
+  /// handled by `mode` as the decoders handle one.
   Status DecodeMessages(const PartitionReader& reader, const std::vector<Message>& messages,
                         std::vector<Batch>* out) {
     const size_t count = messages.size();
     dropped_.assign(count, 0);
+    tombstone_.assign(count, 0);
     if (decoder_) {
       payloads_.clear();
-      for (const Message& message : messages) {
-        payloads_.emplace_back(static_cast<const char*>(message->payload),
-                               message->payload == nullptr ? 0 : message->len);
+      payload_message_.clear();
+      for (size_t idx = 0; idx < count; ++idx) {
+        const rd_kafka_message_t& message = *messages[idx];
+        if (message.payload == nullptr) {
+          tombstone_[idx] = 1;
+          continue;
+        }
+        payloads_.emplace_back(static_cast<const char*>(message.payload), message.len);
+        payload_message_.push_back(idx);
       }
-      Status decoded = decoder_->DecodeRecords(payloads_, 0);
+      Status decoded = payloads_.empty() ? Status::OK() : decoder_->DecodeRecords(payloads_, 0);
       std::vector<DecodeIssue> issues = decoder_->TakeIssues();
       for (DecodeIssue& issue : issues) {
-        const auto index = static_cast<size_t>(issue.record_index);
-        const int64_t offset = index < count ? messages[index]->offset : -1;
+        const auto payload_index = static_cast<size_t>(issue.record_index);
+        const size_t index =
+            payload_index < payload_message_.size() ? payload_message_[payload_index] : count;
         if (issue.dropped && index < count) dropped_[index] = 1;
-        if (!decoded.ok()) {
-          return FailFastError(
-              issue, fmt::format("topic '{}' partition {} offset {}", reader.partition.topic,
-                                 reader.partition.partition, offset));
-        }
-        BadRecord bad;
-        bad.coordinates = R"("topic":)";
-        AppendJsonString(bad.coordinates, reader.partition.topic);
-        bad.coordinates +=
-            fmt::format(R"(,"partition":{},"offset":{})", reader.partition.partition, offset);
-        bad.reason_kind = std::string(issue.kind);
-        bad.reason = std::move(issue.reason);
-        bad.raw = std::move(issue.raw);
-        bad.dropped = issue.dropped;
-        bad_records_.push_back(std::move(bad));
+        RETURN_NOT_OK(
+            ReportIssue(reader, index < count ? messages[index]->offset : -1, issue, decoded.ok()));
       }
       RETURN_NOT_OK(decoded);
+      if (!not_null_column_.empty()) {
+        for (size_t idx = 0; idx < count; ++idx) {
+          if (tombstone_[idx] == 0) continue;
+          DecodeIssue issue;
+          issue.record_index = static_cast<int64_t>(idx);
+          issue.kind = bad_reason::kNullInNotNull;
+          issue.reason =
+              fmt::format("the record has no value (a tombstone) but column '{}' is NOT NULL",
+                          not_null_column_);
+          issue.dropped = decode_mode_ == DecodeMode::kDropMalformed;
+          if (issue.dropped) dropped_[idx] = 1;
+          RETURN_NOT_OK(ReportIssue(reader, messages[idx]->offset, issue,
+                                    /*keep_going=*/decode_mode_ != DecodeMode::kFailFast));
+        }
+      }
     }
     for (size_t idx = 0; idx < count; ++idx) {
       if (dropped_[idx] != 0) continue;
+      if (tombstone_[idx] != 0) tombstone_rows_.push_back(pending_rows_);
       AppendMetadata(reader, *messages[idx]);
       ++pending_rows_;
     }
     if (pending_rows_ >= kRowsPerBatch) return FlushBatch(out);
     return Status::OK();
+  }
+
+  /// A bad record of `reader`'s partition at `offset`: kept for the progress record and the
+  /// quarantine, or (`keep_going` false: FAILFAST) the error that fails the read.
+  Status ReportIssue(const PartitionReader& reader, int64_t offset, DecodeIssue& issue,
+                     bool keep_going) {
+    if (!keep_going) {
+      return FailFastError(issue,
+                           fmt::format("topic '{}' partition {} offset {}", reader.partition.topic,
+                                       reader.partition.partition, offset));
+    }
+    BadRecord bad;
+    bad.coordinates = R"("topic":)";
+    AppendJsonString(bad.coordinates, reader.partition.topic);
+    bad.coordinates +=
+        fmt::format(R"(,"partition":{},"offset":{})", reader.partition.partition, offset);
+    bad.reason_kind = std::string(issue.kind);
+    bad.reason = std::move(issue.reason);
+    bad.raw = std::move(issue.raw);
+    bad.dropped = issue.dropped;
+    bad_records_.push_back(std::move(bad));
+    return Status::OK();
+  }
+
+  /// The value columns of the pending rows: the decoded rows, with a row of NULLs at each
+  /// tombstone's place.
+  Result<std::vector<ColumnRef>> PayloadColumns(const Batch& decoded) {
+    std::vector<ColumnRef> out;
+    for (int col = 0; col < decoded.num_columns(); ++col) {
+      const ColumnRef& source = decoded.column(col);
+      if (tombstone_rows_.empty()) {
+        out.push_back(source);
+        continue;
+      }
+      std::unique_ptr<ColumnBuilder> builder =
+          ColumnBuilder::Make(payload_schema_->field(col).type);
+      builder->Reserve(pending_rows_);
+      int64_t from = 0;
+      size_t next_tombstone = 0;
+      for (int64_t row = 0; row < pending_rows_; ++row) {
+        if (next_tombstone < tombstone_rows_.size() && tombstone_rows_[next_tombstone] == row) {
+          builder->AppendNull();
+          ++next_tombstone;
+        } else {
+          builder->AppendFrom(*source, from++);
+        }
+      }
+      out.push_back(builder->Finish());
+    }
+    return out;
   }
 
   static void AppendText(ColumnBuilder* builder, const void* data, size_t size) {
@@ -1330,19 +1490,22 @@ class KafkaSource final : public Source {
   /// The rows decoded so far as one batch of the source schema.
   Status FlushBatch(std::vector<Batch>* out) {
     if (pending_rows_ == 0 && (!decoder_ || decoder_->num_rows() == 0)) return Status::OK();
-    Batch payload;
+    std::vector<ColumnRef> payload;
     if (decoder_) {
-      ASSIGN_OR_RETURN(payload, decoder_->Finish());
-      if (payload.num_rows() != pending_rows_) {
-        return Status::Internal("kafka source: {} decoded rows but {} records", payload.num_rows(),
-                                pending_rows_);
+      ASSIGN_OR_RETURN(Batch decoded, decoder_->Finish());
+      const auto tombstones = static_cast<int64_t>(tombstone_rows_.size());
+      if (decoded.num_rows() + tombstones != pending_rows_) {
+        return Status::Internal("kafka source: {} decoded rows and {} tombstones but {} records",
+                                decoded.num_rows(), tombstones, pending_rows_);
       }
+      ASSIGN_OR_RETURN(payload, PayloadColumns(decoded));
     }
     std::vector<ColumnRef> columns;
     columns.reserve(columns_.size());
     for (size_t idx = 0; idx < columns_.size(); ++idx) {
-      columns.push_back(columns_[idx].metadata ? builders_[idx]->Finish()
-                                               : payload.column(columns_[idx].payload_index));
+      columns.push_back(columns_[idx].metadata
+                            ? builders_[idx]->Finish()
+                            : payload[static_cast<size_t>(columns_[idx].payload_index)]);
     }
     const int64_t rows = pending_rows_;
     ResetBuilders();
@@ -1416,6 +1579,7 @@ class KafkaSource final : public Source {
   std::unique_ptr<RE2> pattern_;
   std::string group_id_;
   Handle consumer_;
+  Handle planner_;  // metadata and offsets requests (see Open)
   Queue commit_queue_;
   int pending_commits_ = 0;
   OffsetMap next_commit_;  // offsets to commit once the commit in flight is done
@@ -1442,7 +1606,12 @@ class KafkaSource final : public Source {
   std::vector<std::unique_ptr<ColumnBuilder>> builders_;
   int64_t pending_rows_ = 0;
   std::vector<std::string_view> payloads_;
+  std::vector<size_t> payload_message_;  // payloads_[i] is the value of message payload_message_[i]
   std::vector<char> dropped_;
+  std::vector<char> tombstone_;          // per message of the chunk being decoded
+  std::vector<int64_t> tombstone_rows_;  // pending rows that are tombstones, ascending
+  DecodeMode decode_mode_ = DecodeMode::kPermissive;
+  std::string not_null_column_;  // a NOT NULL value column (tombstones cannot fill it), or empty
   std::vector<rd_kafka_message_t*> fetch_buffer_;
 };
 

@@ -32,6 +32,7 @@ struct Column {
   std::string name;
   TypeRef type;
   std::string metadata_key;  // empty = decoded from the value
+  bool nullable = true;
 };
 
 Result<SourceUnderTest> MakeSource(const std::string& state_dir,
@@ -48,7 +49,7 @@ Result<SourceUnderTest> MakeSource(const std::string& state_dir,
                    ValidateOptions(def->source_options, raw, "kafka source", &error));
   std::vector<Field> payload;
   for (const Column& column : columns) {
-    if (column.metadata_key.empty()) payload.push_back({column.name, column.type, true});
+    if (column.metadata_key.empty()) payload.push_back({column.name, column.type, column.nullable});
   }
   ASSIGN_OR_RETURN(SchemaRef resolved, def->resolve_schema(Schema(payload), validated));
   std::vector<Field> fields;
@@ -610,7 +611,132 @@ TEST(KafkaSourceTest, TextFormatWithOnlyMetadataDeclared) {
                        MakeSource(testing::TempDir(), options, {{"o", Int64Type(), "offset"}}));
   EXPECT_EQ(made.schema->ToString(), "o BIGINT, value STRING");
   ASSERT_OK_AND_ASSIGN(auto rows, ReadRows(*made.source, "logs-0", 0, 2));
-  EXPECT_EQ(rows, (std::vector<std::string>{"0|GET /index.html 200", "1|"}));
+  EXPECT_EQ(rows, (std::vector<std::string>{"0|GET /index.html 200", "1|NULL"}));
+}
+
+TEST(KafkaSourceTest, TombstonesAreRowsOfNullValues) {
+  MockCluster cluster;
+  cluster.CreateTopic("json", 1);
+  cluster.CreateTopic("csv", 1);
+  std::vector<Record> records(4);
+  records[0].value = R"({"id":1,"name":"a"})";
+  records[1].key = "k1";  // no value: a tombstone
+  records[2].value = R"({"id":3,"name":"c"})";
+  records[3].key = "k3";
+  cluster.Produce("json", records);
+  records[0].value = "1,a";
+  records[2].value = "3,c";
+  cluster.Produce("csv", records);
+  std::vector<Column> columns = {{"o", Int64Type(), "offset"},
+                                 {"k", StringType(), "key"},
+                                 {"id", Int64Type(), ""},
+                                 {"name", StringType(), ""}};
+  const std::vector<std::string> expected = {"0|NULL|1|a", "1|k1|NULL|NULL", "2|NULL|3|c",
+                                             "3|k3|NULL|NULL"};
+  for (const std::string format : {"json", "csv"}) {
+    SCOPED_TRACE(format);
+    auto options = BaseOptions(cluster, format);
+    options.push_back({"format", format});
+    for (const std::string mode : {"PERMISSIVE", "DROPMALFORMED", "FAILFAST"}) {
+      SCOPED_TRACE(mode);
+      auto with_mode = options;
+      with_mode.push_back({"mode", mode});
+      ASSERT_OK_AND_ASSIGN(auto made,
+                           MakeSource(testing::TempDir(format + mode), with_mode, columns));
+      ASSERT_OK_AND_ASSIGN(auto rows, ReadRows(*made.source, format + "-0", 0, 4));
+      EXPECT_EQ(rows, expected);
+      EXPECT_TRUE(made.source->TakeBadRecords().empty());  // a tombstone is not a bad record
+      // Tombstones at the start and the end of a read.
+      ASSERT_OK_AND_ASSIGN(rows, ReadRows(*made.source, format + "-0", 1, 2));
+      EXPECT_EQ(rows, (std::vector<std::string>{expected[1]}));
+      ASSERT_OK_AND_ASSIGN(rows, ReadRows(*made.source, format + "-0", 2, 4));
+      EXPECT_EQ(rows, (std::vector<std::string>{expected[2], expected[3]}));
+    }
+  }
+  // A NOT NULL value column cannot hold a tombstone's NULL: a bad record, by mode.
+  columns[2].nullable = false;
+  auto options = BaseOptions(cluster, "json");
+  {
+    ASSERT_OK_AND_ASSIGN(auto made, MakeSource(testing::TempDir("nn1"), options, columns));
+    ASSERT_OK_AND_ASSIGN(auto rows, ReadRows(*made.source, "json-0", 0, 3));
+    EXPECT_EQ(rows, (std::vector<std::string>{expected[0], expected[1], expected[2]}));
+    std::vector<BadRecord> bad = made.source->TakeBadRecords();
+    ASSERT_EQ(bad.size(), 1u);
+    EXPECT_EQ(bad[0].coordinates, R"("topic":"json","partition":0,"offset":1)");
+    EXPECT_EQ(bad[0].reason_kind, "null_in_not_null");
+    EXPECT_NE(bad[0].reason.find("tombstone"), std::string::npos) << bad[0].reason;
+    EXPECT_FALSE(bad[0].dropped);
+  }
+  {
+    options.push_back({"mode", "DROPMALFORMED"});
+    ASSERT_OK_AND_ASSIGN(auto made, MakeSource(testing::TempDir("nn2"), options, columns));
+    ASSERT_OK_AND_ASSIGN(auto rows, ReadRows(*made.source, "json-0", 0, 4));
+    EXPECT_EQ(rows, (std::vector<std::string>{expected[0], expected[2]}));
+    std::vector<BadRecord> bad = made.source->TakeBadRecords();
+    ASSERT_EQ(bad.size(), 2u);
+    EXPECT_TRUE(bad[0].dropped);
+    EXPECT_EQ(bad[1].coordinates, R"("topic":"json","partition":0,"offset":3)");
+  }
+  options.back().second = "FAILFAST";
+  ASSERT_OK_AND_ASSIGN(auto made, MakeSource(testing::TempDir("nn3"), options, columns));
+  std::vector<Batch> batches;
+  Status status = made.source->Read("json-0", 0, 4, &batches);
+  EXPECT_EQ(status.code(), StatusCode::kDecode) << status.ToString();
+  EXPECT_NE(status.message().find("topic 'json' partition 0 offset 1"), std::string::npos)
+      << status.ToString();
+}
+
+TEST(KafkaSourceTest, PlanningDoesNotWaitBehindTheConsumersLongPoll) {
+  // The consumer is caught up, so its Fetch waits fetch.wait.max.ms at the broker; planning
+  // (latest offsets) must not queue behind it.
+  MockCluster cluster;
+  cluster.CreateTopic("events", 1);
+  cluster.ProduceIds("events", 0, 0, 10);
+  auto options = BaseOptions(cluster, "events");
+  options.push_back({"kafka.fetch.wait.max.ms", "4000"});
+  ASSERT_OK_AND_ASSIGN(auto made, MakeSource(testing::TempDir(), options));
+  ASSERT_OK_AND_ASSIGN(OffsetMap position, made.source->InitialOffsets());
+  ASSERT_OK_AND_ASSIGN(OffsetMap end, made.source->PlanBatchEnd(position));
+  ASSERT_OK_AND_ASSIGN(auto rows, ReadRows(*made.source, "events-0", 0, 10));
+  ASSERT_EQ(rows, Ids(0, 10));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the next Fetch long-polls
+  cluster.ProduceIds("events", 0, 10, 5);
+  for (int batch = 0; batch < 3; ++batch) {
+    const auto started = std::chrono::steady_clock::now();
+    ASSERT_OK_AND_ASSIGN(end, made.source->PlanBatchEnd(end));
+    ASSERT_OK(made.source->LatestOffsets().status());
+    const auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_EQ(end, (OffsetMap{{"events-0", 15}}));
+    EXPECT_LT(took, std::chrono::milliseconds(2000));  // not ~4000 ms behind the Fetch
+  }
+}
+
+TEST(KafkaSourceTest, ReadsPastTheFetchAheadLimitWithoutStalling) {
+  // With a small fetch-ahead limit (16 records here), librdkafka stops fetching a partition
+  // whose queue is full and only looks again when its broker thread wakes up; Reads that empty
+  // the queue keep going (they wake it: Nudge) and return every record once, in order.
+  MockCluster cluster;
+  cluster.CreateTopic("events", 1);
+  const std::string padding(1000, 'x');
+  std::vector<Record> records;
+  for (int i = 0; i < 4000; ++i) {
+    Record record;
+    record.value = "{\"id\":" + std::to_string(i) + ",\"pad\":\"" + padding + "\"}";
+    records.push_back(std::move(record));
+  }
+  cluster.Produce("events", records);
+  auto options = BaseOptions(cluster, "events");
+  options.push_back({"kafka.queued.max.messages.kbytes", "64"});
+  ASSERT_OK_AND_ASSIGN(auto made, MakeSource(testing::TempDir(), options));
+  const auto started = std::chrono::steady_clock::now();
+  int64_t rows = 0;
+  for (int64_t from = 0; from < 4000; from += 500) {
+    ASSERT_OK_AND_ASSIGN(auto read, ReadRows(*made.source, "events-0", from, from + 500));
+    ASSERT_EQ(read.front(), std::to_string(from));
+    rows += static_cast<int64_t>(read.size());
+  }
+  EXPECT_EQ(rows, 4000);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(15));
 }
 
 TEST(KafkaSourceTest, BadRecordsCarryTopicPartitionOffset) {
