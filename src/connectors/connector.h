@@ -37,6 +37,10 @@ struct SourceContext {
   /// ConnectorDef::metadata, in its spelling). The source fills them from each record's
   /// metadata; the other columns are decoded from the record.
   std::map<std::string, std::string> metadata_columns;
+  /// Projection pushdown: one flag per column of `schema`, false = the query never reads that
+  /// column (the planner's over-approximation); empty = every column is read. A decoding source
+  /// may skip such columns (their values all NULL, never decoded, their fields not checked).
+  std::vector<bool> used_columns;
 };
 
 /// A record a source's decoder rejected or flagged (the quarantine), with where it came from.
@@ -94,6 +98,8 @@ struct SinkContext {
   Clock* clock = nullptr;
   std::string state_dir;  // the sink's folder in the query's checkpoint
   std::shared_ptr<FileSystem> state_fs;
+  /// The query's threadsPerQuery: a sink may spread its encoding over that many threads.
+  int threads = 1;
 };
 
 /// What a sink did for one batch, for the progress record.

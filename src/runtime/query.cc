@@ -228,6 +228,7 @@ Status StreamingQuery::Start() {
   sink_context.clock = clock_;
   sink_context.state_dir = JoinPath(checkpoint_dir_, "sink");
   sink_context.state_fs = fs_;
+  sink_context.threads = std::max(1, options_.threads);
   ASSIGN_OR_RETURN(sink_, plan_.sink.def.create_sink(std::move(sink_context)));
   RETURN_NOT_OK(sink_->Open());
   SLUICE_LOG_INFO("query '{}' (id {}, run {}) started; checkpoint '{}', trigger {}", plan_.name,

@@ -100,8 +100,8 @@ const std::vector<OptionSpec>& PipelineSettingSpecs() {
     threads.min_value = 1;
     threads.description =
         "Threads each query uses: 1 = read, transform and write in turn; 2 = decode the next "
-        "chunk of input on a second thread while the current one is transformed and written "
-        "(larger values behave as 2 today).";
+        "chunk of input on a second thread while the current one is transformed and written, "
+        "and a Parquet files sink encodes its columns on up to this many threads (same bytes).";
     out.push_back(threads);
 
     OptionSpec name;
